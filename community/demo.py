@@ -1,0 +1,180 @@
+"""The demo district (清河区): its tree and one demo account per role. Used by `seed_demo`.
+
+Everything is looked up before it is created, so seeding twice changes nothing; pages that exist
+are left as they are, even if someone has edited them since.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import Page, Site
+
+from community.models import CommunityPage, TownshipPage
+from community.roles import COMMITTEE_PREFIX, DISTRICT_GROUP_NAME, REVIEWER_PREFIX, sync_roles
+from home.models import HomePage
+
+DEMO_PASSWORD = "gongzhi-demo-2026"
+
+DISTRICT = {
+    "title": "清河区",
+    "intro": "<p>清河区村(居)民自治信息公开平台：村规民约、居民公约、协商议事、村(居)务公开，"
+    "一站查阅，全程留痕。</p>",
+    "civil_affairs_contact": "清河区民政局基层政权建设和社区治理科 · 0571-8765 4321",
+}
+
+TOWNSHIPS = [
+    {
+        "slug": "liuxi",
+        "title": "柳溪镇",
+        "kind": TownshipPage.Kind.TOWN,
+        "intro": "<p>柳溪镇位于清河区西部，以茶叶、竹编和乡村旅游为主要产业。</p>",
+        "office_address": "柳溪镇人民路 88 号 柳溪镇人民政府",
+        "contact_phone": "0571-8812 3456",
+        "communities": [
+            {
+                "slug": "xinghua",
+                "title": "杏花村",
+                "kind": CommunityPage.Kind.VILLAGE,
+                "intro": "<p>杏花村辖 9 个村民小组，村民以种茶、制茶为业，村文化礼堂为村民议事场所。</p>",
+                "households": 612,
+                "adult_residents": 1686,
+                "representatives": 45,
+                "office_address": "杏花村文化礼堂东侧 村民委员会办公楼",
+                "contact_phone": "0571-8812 6601",
+                "office_hours": "周一至周五 8:30–17:00，农忙时节周六上午值班",
+            },
+            {
+                "slug": "shiqiao",
+                "title": "石桥村",
+                "kind": CommunityPage.Kind.VILLAGE,
+                "intro": "<p>石桥村因村口明代古石桥得名，近年发展民宿与研学旅游。</p>",
+                "households": 438,
+                "adult_residents": 1203,
+                "representatives": 35,
+                "office_address": "石桥村古桥路 2 号",
+                "contact_phone": "0571-8812 7702",
+                "office_hours": "周一至周五 8:30–17:00",
+            },
+            {
+                "slug": "nanshan",
+                "title": "南山村",
+                "kind": CommunityPage.Kind.VILLAGE,
+                "intro": "<p>南山村为山区村，青壮年多在外务工，留守老人较多，设有居家养老服务站。</p>",
+                "households": 287,
+                "adult_residents": 790,
+                "representatives": 27,
+                "office_address": "南山村村部（南山小学旧址）",
+                "contact_phone": "0571-8812 8803",
+                "office_hours": "周二、周四、周六 9:00–16:00",
+            },
+        ],
+    },
+    {
+        "slug": "dongcheng",
+        "title": "东城街道",
+        "kind": TownshipPage.Kind.SUBDISTRICT,
+        "intro": "<p>东城街道是清河区的老城区，老旧小区多，正在推进加装电梯和适老化改造。</p>",
+        "office_address": "解放路 210 号 东城街道办事处",
+        "contact_phone": "0571-8723 4567",
+        "communities": [
+            {
+                "slug": "yinxing",
+                "title": "银杏社区",
+                "kind": CommunityPage.Kind.URBAN,
+                "intro": "<p>银杏社区由 6 个老旧小区组成，设 18 个居民小组，业主委员会 4 个。</p>",
+                "households": 3120,
+                "adult_residents": 6930,
+                "representatives": 60,
+                "office_address": "银杏路 15 号 社区党群服务中心二楼",
+                "contact_phone": "0571-8723 1101",
+                "office_hours": "周一至周六 8:30–17:30",
+            },
+            {
+                "slug": "hepingli",
+                "title": "和平里社区",
+                "kind": CommunityPage.Kind.URBAN,
+                "intro": "<p>和平里社区为单位老宿舍区，60 岁以上居民约占三成，志愿服务活跃。</p>",
+                "households": 2456,
+                "adult_residents": 5388,
+                "representatives": 48,
+                "office_address": "和平里 7 幢底层 社区居委会",
+                "contact_phone": "0571-8723 2202",
+                "office_hours": "周一至周五 8:30–17:00，周六上午值班",
+            },
+        ],
+    },
+]
+
+USERS = [
+    # (username, last name, first name, group name)
+    ("weiyuan_xinghua", "李", "秀兰", f"{COMMITTEE_PREFIX}杏花村"),
+    ("weiyuan_shiqiao", "王", "建国", f"{COMMITTEE_PREFIX}石桥村"),
+    ("weiyuan_yinxing", "陈", "晓燕", f"{COMMITTEE_PREFIX}银杏社区"),
+    ("shenhe_liuxi", "张", "明", f"{REVIEWER_PREFIX}柳溪镇"),
+    ("shenhe_dongcheng", "刘", "芳", f"{REVIEWER_PREFIX}东城街道"),
+    ("minzheng", "赵", "立新", DISTRICT_GROUP_NAME),
+]
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    created: bool
+
+
+def _child(parent: Page, model: type[Page], slug: str, fields: dict) -> tuple[Page, bool]:
+    existing = model.objects.child_of(parent).filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True
+
+
+def seed_tree() -> HomePage:
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    if home.title == "共治" and not home.intro:  # still the untouched portal from the migration
+        home.title = home.draft_title = DISTRICT["title"]
+        home.intro = DISTRICT["intro"]
+        home.civil_affairs_contact = DISTRICT["civil_affairs_contact"]
+        home.save_revision().publish()
+    if site.site_name != DISTRICT["title"]:
+        site.site_name = DISTRICT["title"]
+        site.save(update_fields=["site_name"])
+    for township_data in TOWNSHIPS:
+        township_fields = {k: v for k, v in township_data.items() if k not in ("slug", "communities")}
+        township, _ = _child(home, TownshipPage, township_data["slug"], township_fields)
+        for community_data in township_data["communities"]:
+            fields = {k: v for k, v in community_data.items() if k != "slug"}
+            community, _ = _child(township, CommunityPage, community_data["slug"], fields)
+            community.ensure_sections()
+    return home
+
+
+def seed_users() -> list[DemoLogin]:
+    User = get_user_model()
+    logins = []
+    for username, last_name, first_name, group_name in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"last_name": last_name, "first_name": first_name, "is_staff": False},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        group = Group.objects.get(name=group_name)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+        logins.append(DemoLogin(username, DEMO_PASSWORD, group_name, created))
+    return logins
+
+
+def seed() -> list[DemoLogin]:
+    seed_tree()
+    sync_roles()
+    return seed_users()

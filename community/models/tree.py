@@ -1,0 +1,207 @@
+"""The district tree below the HomePage: townships, their communities, and community sections."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page, PageManager, PageQuerySet
+
+INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+phone_validator = RegexValidator(
+    r"^[0-9()（）+\-\s]{7,20}$",
+    message="请填写有效的电话号码，例如 0571-8888 1234 或 13812341234。",
+    code="invalid_phone",
+)
+
+
+class TownshipPage(Page):
+    """A township (乡/镇) or urban sub-district (街道): reviews and receives its communities' filings."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+        SUBDISTRICT = "subdistrict", "街道"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TOWN)
+    intro = RichTextField("简介", blank=True, features=INTRO_FEATURES)
+    office_address = models.CharField("办公地址", max_length=200, blank=True)
+    contact_phone = models.CharField(
+        "联系电话", max_length=40, blank=True, validators=[phone_validator]
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("office_address"), FieldPanel("contact_phone")]),
+    ]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["community.CommunityPage"]
+
+    class Meta:
+        verbose_name = "乡镇/街道"
+        verbose_name_plural = "乡镇/街道"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["communities"] = CommunityPage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class CommunityPageQuerySet(PageQuerySet):
+    def for_user(self, user) -> "CommunityPageQuerySet":
+        """The communities whose pages and records `user` may work with or read in the admin."""
+        from community.models.role import Role
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        roles = Role.objects.filter(group__user=user).select_related("page")
+        if any(role.kind == Role.Kind.DISTRICT for role in roles):
+            return self
+        scope = models.Q(pk__in=[])
+        for role in roles:
+            if role.kind == Role.Kind.COMMITTEE:
+                scope |= models.Q(pk=role.page_id)
+            elif role.kind == Role.Kind.REVIEWER and role.page is not None:
+                scope |= models.Q(path__startswith=role.page.path, depth=role.page.depth + 1)
+        return self.filter(scope)
+
+
+class CommunityPage(Page):
+    """A village (村) or urban community (社区): the space its committee governs in the open."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", "村"
+        URBAN = "urban", "社区"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
+    intro = RichTextField("简介", blank=True, features=INTRO_FEATURES)
+    households = models.PositiveIntegerField("户数", help_text="本村（社区）登记的户数。")
+    adult_residents = models.PositiveIntegerField(
+        "18周岁以上村(居)民人数", help_text="用于计算村民会议、居民会议的法定到会人数。"
+    )
+    representatives = models.PositiveIntegerField(
+        "村(居)民代表人数",
+        default=0,
+        help_text="村民代表会议、居民代表会议的组成人员数（含村(居)民委员会成员）。",
+    )
+    committee_name = models.CharField(
+        "委员会名称", max_length=100, blank=True, help_text="例如：杏花村村民委员会。留空时自动生成。"
+    )
+    office_address = models.CharField("办公地址", max_length=200, blank=True)
+    contact_phone = models.CharField(
+        "联系电话", max_length=40, blank=True, validators=[phone_validator]
+    )
+    office_hours = models.CharField("办公时间", max_length=100, blank=True)
+
+    objects = PageManager.from_queryset(CommunityPageQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("households"), FieldPanel("adult_residents")]),
+                FieldPanel("representatives"),
+            ],
+            heading="人口与代表",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("committee_name"),
+                FieldRowPanel([FieldPanel("office_address"), FieldPanel("contact_phone")]),
+                FieldPanel("office_hours"),
+            ],
+            heading="委员会联系方式",
+        ),
+    ]
+
+    parent_page_types = ["community.TownshipPage"]
+    subpage_types = ["community.NoticeIndexPage", "consultation.ConsultationIndexPage"]
+
+    # Sections every community gets on creation: (model label, slug, title per kind).
+    SECTIONS = [
+        ("community.NoticeIndexPage", "notices", {"village": "村务公开", "urban": "居务公开"}),
+        ("consultation.ConsultationIndexPage", "consultations", {"village": "协商议事", "urban": "协商议事"}),
+    ]
+
+    class Meta:
+        verbose_name = "村/社区"
+        verbose_name_plural = "村/社区"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.representatives is not None
+            and self.adult_residents is not None
+            and self.representatives > self.adult_residents
+        ):
+            raise ValidationError(
+                {
+                    "representatives": (
+                        f"代表人数 {self.representatives} 人不能超过18周岁以上村(居)民人数 "
+                        f"{self.adult_residents} 人。"
+                    )
+                }
+            )
+
+    @property
+    def committee_display_name(self) -> str:
+        if self.committee_name:
+            return self.committee_name
+        suffix = "村民委员会" if self.kind == self.Kind.VILLAGE else "居民委员会"
+        return f"{self.title}{suffix}"
+
+    def ensure_sections(self) -> list[Page]:
+        """Create the missing empty section pages (notices, consultations); return those created.
+
+        Idempotent: a section type the community already has is left alone, wherever it sits.
+        """
+        from django.apps import apps
+
+        created = []
+        children = self.get_children()
+        for label, slug, titles in self.SECTIONS:
+            model = apps.get_model(label)
+            if children.type(model).exists():
+                continue
+            free_slug, n = slug, 1
+            while children.filter(slug=free_slug).exists():
+                n += 1
+                free_slug = f"{slug}-{n}"
+            section = model(title=titles[self.kind], slug=free_slug, owner=self.owner)
+            self.add_child(instance=section)
+            section.save_revision(user=self.owner).publish()
+            created.append(section)
+        return created
+
+    def get_sections(self):
+        """The community's live child pages, specific, in tree order (one query per page type)."""
+        return self.get_children().live().specific().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.get_sections()
+        return context
+
+
+class NoticeIndexPage(Page):
+    """村务公开 / 居务公开: the community's notice board."""
+
+    intro = RichTextField("说明", blank=True, features=INTRO_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["community.CommunityPage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "村(居)务公开栏目"
+        verbose_name_plural = "村(居)务公开栏目"
