@@ -13,3 +13,18 @@ def create_community_sections(request, page):
 def create_sections_for_copied_community(request, page, new_page):
     if isinstance(new_page.specific, CommunityPage):
         new_page.specific.ensure_sections()
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_communities_drafts_in_chooser(pages, request):
+    """The chooser lists live pages (public anyway) and the pages the user can edit, no one else's drafts."""
+    user = request.user
+    if user.is_superuser:
+        return pages
+    from django.db.models import Q
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+        user, {"add", "change", "publish"}
+    )
+    return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
