@@ -147,7 +147,9 @@ def seed_tree() -> HomePage:
         site.site_name = DISTRICT["title"]
         site.save(update_fields=["site_name"])
     for township_data in TOWNSHIPS:
-        township_fields = {k: v for k, v in township_data.items() if k not in ("slug", "communities")}
+        township_fields = {
+            k: v for k, v in township_data.items() if k not in ("slug", "communities")
+        }
         township, _ = _child(home, TownshipPage, township_data["slug"], township_fields)
         for community_data in township_data["communities"]:
             fields = {k: v for k, v in community_data.items() if k != "slug"}

@@ -10,7 +10,11 @@ class HomePage(Page):
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link", "ol", "ul"])
     civil_affairs_contact = models.CharField("区民政部门联系方式", max_length=200, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("civil_affairs_contact")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("civil_affairs_contact"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["community.TownshipPage"]

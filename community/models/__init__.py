@@ -1,4 +1,9 @@
 from community.models.role import Role
-from community.models.tree import CommunityPage, CommunityPageQuerySet, NoticeIndexPage, TownshipPage
+from community.models.tree import (
+    CommunityPage,
+    CommunityPageQuerySet,
+    NoticeIndexPage,
+    TownshipPage,
+)
 
 __all__ = ["CommunityPage", "CommunityPageQuerySet", "NoticeIndexPage", "Role", "TownshipPage"]

@@ -56,7 +56,7 @@ class CommunityPageQuerySet(PageQuerySet):
         """The communities whose pages and records `user` may work with or read in the admin."""
         from community.models.role import Role
 
-        if not user.is_authenticated or not user.is_active:
+        if not user.is_authenticated or not user.is_active or user.pk is None:
             return self.none()
         if user.is_superuser:
             return self
@@ -91,7 +91,10 @@ class CommunityPage(Page):
         help_text="村民代表会议、居民代表会议的组成人员数（含村(居)民委员会成员）。",
     )
     committee_name = models.CharField(
-        "委员会名称", max_length=100, blank=True, help_text="例如：杏花村村民委员会。留空时自动生成。"
+        "委员会名称",
+        max_length=100,
+        blank=True,
+        help_text="例如：杏花村村民委员会。留空时自动生成。",
     )
     office_address = models.CharField("办公地址", max_length=200, blank=True)
     contact_phone = models.CharField(
@@ -128,7 +131,11 @@ class CommunityPage(Page):
     # Sections every community gets on creation: (model label, slug, title per kind).
     SECTIONS = [
         ("community.NoticeIndexPage", "notices", {"village": "村务公开", "urban": "居务公开"}),
-        ("consultation.ConsultationIndexPage", "consultations", {"village": "协商议事", "urban": "协商议事"}),
+        (
+            "consultation.ConsultationIndexPage",
+            "consultations",
+            {"village": "协商议事", "urban": "协商议事"},
+        ),
     ]
 
     class Meta:

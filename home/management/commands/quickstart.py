@@ -27,7 +27,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"站点：{url}    后台：{url}admin/"))
         if password:
-            self.stdout.write(self.style.WARNING(f"管理员 用户名 {username}  密码 {password}（只显示这一次）"))
+            self.stdout.write(
+                self.style.WARNING(f"管理员 用户名 {username}  密码 {password}（只显示这一次）")
+            )
         else:
             self.stdout.write(
                 f"管理员 {username} 已存在，密码未改动（忘记时：python manage.py changepassword {username}）。"

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("演示区县“清河区”已就绪。演示账号（后台 /admin/）："))
         for login in logins:
             note = "" if login.created else "（已存在，未改密码）"
-            self.stdout.write(f"  {login.role:<12} 用户名 {login.username:<18} 密码 {login.password}{note}")
+            self.stdout.write(
+                f"  {login.role:<12} 用户名 {login.username:<18} 密码 {login.password}{note}"
+            )
