@@ -78,8 +78,10 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Production settings hash static names from a manifest made by collectstatic; tests have none."""
+def _test_transport(settings):
+    """The suite also runs with production settings (on PostgreSQL), over plain http, with no
+    collectstatic: no HTTPS redirect, and static names unhashed."""
+    settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
