@@ -118,22 +118,22 @@ def _set_model_permissions(role: Role, report: SyncReport) -> None:
         report.repaired.append(f"{role.group.name}: 模型权限")
 
 
-def _set_page_permissions(role: Role, wanted: set[tuple[int, int]], report: SyncReport) -> None:
-    """Make the group's page permissions exactly `wanted`, a set of (page_id, permission_id)."""
+def _reconcile(model, role: Role, target: str, wanted: set[tuple[int, int]], report: SyncReport):
+    """Make the group's `model` rows exactly `wanted`, a set of (<target>_id, permission_id)."""
     existing = {
-        (gpp.page_id, gpp.permission_id): gpp.pk
-        for gpp in GroupPagePermission.objects.filter(group=role.group)
+        (getattr(row, f"{target}_id"), row.permission_id): row.pk
+        for row in model.objects.filter(group=role.group)
     }
     extra = [pk for key, pk in existing.items() if key not in wanted]
     missing = wanted - existing.keys()
     if extra:
-        GroupPagePermission.objects.filter(pk__in=extra).delete()
-    GroupPagePermission.objects.bulk_create(
-        GroupPagePermission(group=role.group, page_id=page_id, permission_id=perm_id)
-        for page_id, perm_id in missing
+        model.objects.filter(pk__in=extra).delete()
+    model.objects.bulk_create(
+        model(group=role.group, permission_id=perm_id, **{f"{target}_id": target_id})
+        for target_id, perm_id in missing
     )
     if extra or missing:
-        report.repaired.append(f"{role.group.name}: 页面权限")
+        report.repaired.append(f"{role.group.name}: {model._meta.verbose_name}")
 
 
 def _ensure_collection(role: Role, name: str, parent: Collection, report: SyncReport) -> Collection:
@@ -150,29 +150,11 @@ def _ensure_collection(role: Role, name: str, parent: Collection, report: SyncRe
     return collection
 
 
-def _set_collection_permissions(role: Role, collection: Collection, report: SyncReport) -> None:
-    wanted = {(collection.pk, perm.pk) for perm in _permissions(COMMITTEE_COLLECTION_PERMISSIONS)}
-    existing = {
-        (gcp.collection_id, gcp.permission_id): gcp.pk
-        for gcp in GroupCollectionPermission.objects.filter(group=role.group)
-    }
-    extra = [pk for key, pk in existing.items() if key not in wanted]
-    missing = wanted - existing.keys()
-    if extra:
-        GroupCollectionPermission.objects.filter(pk__in=extra).delete()
-    GroupCollectionPermission.objects.bulk_create(
-        GroupCollectionPermission(group=role.group, collection_id=c, permission_id=p)
-        for c, p in missing
-    )
-    if extra or missing:
-        report.repaired.append(f"{role.group.name}: 素材库权限")
-
-
 def sync_district_role() -> SyncReport:
     report = SyncReport()
     role = _ensure_role(Role.Kind.DISTRICT, DISTRICT_GROUP_NAME, None, report)
     _set_model_permissions(role, report)
-    _set_page_permissions(role, set(), report)
+    _reconcile(GroupPagePermission, role, "page", set(), report)
     return report
 
 
@@ -183,7 +165,7 @@ def sync_township_role(township: TownshipPage) -> SyncReport:
         Role.Kind.REVIEWER, _group_name(REVIEWER_PREFIX, township, existing), township, report
     )
     _set_model_permissions(role, report)
-    _set_page_permissions(role, set(), report)
+    _reconcile(GroupPagePermission, role, "page", set(), report)
     _ensure_collection(role, township.title, Collection.get_first_root_node(), report)
     return report
 
@@ -201,9 +183,10 @@ def sync_community_role(community: CommunityPage) -> SyncReport:
     )
     _set_model_permissions(role, report)
     wanted = {(community.pk, perm.pk) for perm in _page_permissions(COMMITTEE_PAGE_ACTIONS)}
-    _set_page_permissions(role, wanted, report)
+    _reconcile(GroupPagePermission, role, "page", wanted, report)
     collection = _ensure_collection(role, community.title, township_role.collection, report)
-    _set_collection_permissions(role, collection, report)
+    wanted = {(collection.pk, perm.pk) for perm in _permissions(COMMITTEE_COLLECTION_PERMISSIONS)}
+    _reconcile(GroupCollectionPermission, role, "collection", wanted, report)
     return report
 
 
