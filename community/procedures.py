@@ -1,0 +1,263 @@
+"""The covenant procedure's rules as plain functions over values (DESIGN.md, DOMAIN.md §1–2).
+
+No request, no ORM: `clean()`, the admin and the API call these and show what they return.
+Integer arithmetic only, so no rounding ever decides a vote.
+"""
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Citation:
+    law: str
+    version: str
+    article: str
+
+    def __str__(self) -> str:
+        return f"{self.law}{self.article}"
+
+
+# Every threshold's source, as data: a corrected article number is one edit here.
+LAW = {
+    "village_notice": Citation("村民委员会组织法", "2018", "第二十一条"),
+    "village_assembly": Citation("村民委员会组织法", "2018", "第二十二条"),
+    "village_representatives": Citation("村民委员会组织法", "2018", "第二十六条"),
+    "village_covenant": Citation("村民委员会组织法", "2018", "第二十七条"),
+    "residents_assembly": Citation("城市居民委员会组织法", "2018", "第十条"),
+    "guidance": Citation("民政部等七部门《关于做好村规民约和居民公约工作的指导意见》", "2018", ""),
+}
+
+NOTICE_DAYS = 10
+
+
+class MeetingKind(StrEnum):
+    VILLAGE_ASSEMBLY = "village_assembly"
+    VILLAGE_REPRESENTATIVES = "village_representatives"
+    RESIDENTS_ASSEMBLY = "residents_assembly"
+
+    @property
+    def label(self) -> str:
+        return MEETING_LABELS[self]
+
+
+MEETING_LABELS = {
+    MeetingKind.VILLAGE_ASSEMBLY: "村民会议",
+    MeetingKind.VILLAGE_REPRESENTATIVES: "村民代表会议",
+    MeetingKind.RESIDENTS_ASSEMBLY: "居民会议",
+}
+MEETINGS_FOR = {
+    "village": (MeetingKind.VILLAGE_ASSEMBLY, MeetingKind.VILLAGE_REPRESENTATIVES),
+    "urban": (MeetingKind.RESIDENTS_ASSEMBLY,),
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    message: str
+    field: str | None = None
+    warning: bool = False  # shown to the reviewer, does not refuse
+
+
+def errors(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if not v.warning]
+
+
+@dataclass(frozen=True)
+class Vote:
+    meeting_kind: str
+    community_kind: str  # "village" | "urban"
+    eligible: int  # 应到: adults 18+, the representatives' body, or the residents' body
+    present: int
+    votes_for: int
+    votes_against: int = 0
+    abstentions: int = 0
+    households: int = 0
+    households_represented: int = 0
+    women_present: int = 0
+    meeting_date: datetime.date | None = None
+    notice_date: datetime.date | None = None
+    authorised: bool = False  # a 村民会议 authorised its 代表会议 to adopt the covenant
+
+
+def check_vote(vote: Vote) -> list[Violation]:
+    """Every violation of the quorum, majority and consistency rules, each naming its law."""
+    v = vote
+    found: list[Violation] = []
+    kind = MeetingKind(v.meeting_kind)
+    place = "本村" if v.community_kind == "village" else "本社区"
+
+    if kind not in MEETINGS_FOR[v.community_kind]:
+        allowed = "、".join(k.label for k in MEETINGS_FOR[v.community_kind])
+        found.append(
+            Violation(
+                "meeting_kind",
+                f"{place}的公约只能由{allowed}表决，不能由{kind.label}表决。",
+                "meeting_kind",
+            )
+        )
+        return found
+
+    for name, label, value in (
+        ("eligible", "应到人数", v.eligible),
+        ("present", "到会人数", v.present),
+        ("votes_for", "赞成票", v.votes_for),
+        ("votes_against", "反对票", v.votes_against),
+        ("abstentions", "弃权票", v.abstentions),
+        ("households", "户数", v.households),
+        ("households_represented", "到会代表的户数", v.households_represented),
+        ("women_present", "到会女性人数", v.women_present),
+    ):
+        if value < 0:
+            found.append(Violation("negative", f"{label}不能为负数（填写的是 {value}）。", name))
+    if found:
+        return found
+    if v.eligible == 0:
+        return [Violation("no_eligible", "应到人数为 0，无法计算法定人数。", "eligible")]
+
+    cast = v.votes_for + v.votes_against + v.abstentions
+    if cast > v.present:
+        found.append(
+            Violation(
+                "votes_exceed_present",
+                f"赞成 {v.votes_for}、反对 {v.votes_against}、弃权 {v.abstentions}，"
+                f"合计 {cast} 票，超过到会人数 {v.present} 人。",
+                "votes_for",
+            )
+        )
+    if v.present > v.eligible:
+        found.append(
+            Violation(
+                "present_exceeds_eligible",
+                f"到会 {v.present} 人，超过应到 {v.eligible} 人。",
+                "present",
+            )
+        )
+    if v.households_represented > v.households:
+        found.append(
+            Violation(
+                "households_exceed_total",
+                f"到会代表 {v.households_represented} 户，超过总户数 {v.households} 户。",
+                "households_represented",
+            )
+        )
+    if v.women_present > v.present:
+        found.append(
+            Violation(
+                "women_exceed_present",
+                f"到会女性 {v.women_present} 人，超过到会人数 {v.present} 人。",
+                "women_present",
+            )
+        )
+    if found:
+        return found
+
+    if kind is MeetingKind.VILLAGE_ASSEMBLY:
+        law = LAW["village_assembly"]
+        by_people = 2 * v.present > v.eligible
+        by_households = v.households > 0 and 3 * v.households_represented >= 2 * v.households
+        if not (by_people or by_households):
+            found.append(
+                Violation(
+                    "quorum",
+                    f"到会 {v.present} 人，未超过本村 18 周岁以上村民 {v.eligible} 人的半数；"
+                    f"到会代表 {v.households_represented} 户，也未达到本村 {v.households} 户的三分之二"
+                    f"（{law}）。",
+                    "present",
+                )
+            )
+        if v.meeting_date and v.notice_date is None:
+            found.append(
+                Violation(
+                    "notice_missing",
+                    f"请填写会议通知日期：村民会议应提前十天通知（{LAW['village_notice']}）。",
+                    "notice_date",
+                )
+            )
+        elif v.meeting_date and v.notice_date:
+            days = (v.meeting_date - v.notice_date).days
+            if days < NOTICE_DAYS:
+                found.append(
+                    Violation(
+                        "notice",
+                        f"会议通知于 {v.notice_date:%Y年%m月%d日} 发出，距会议仅 {days} 天，"
+                        f"应提前十天通知村民（{LAW['village_notice']}）。",
+                        "notice_date",
+                    )
+                )
+    elif kind is MeetingKind.VILLAGE_REPRESENTATIVES:
+        law = LAW["village_representatives"]
+        if not 3 * v.present >= 2 * v.eligible:
+            found.append(
+                Violation(
+                    "quorum",
+                    f"到会 {v.present} 人，未达到村民代表会议组成人员 {v.eligible} 人的三分之二（{law}）。",
+                    "present",
+                )
+            )
+        if not v.authorised:
+            found.append(
+                Violation(
+                    "authorisation",
+                    "村规民约由村民会议制定和修改；本村未登记村民会议对村民代表会议的授权，"
+                    f"不能由村民代表会议表决（{LAW['village_covenant']}）。",
+                    "meeting_kind",
+                )
+            )
+    else:
+        law = LAW["residents_assembly"]
+        if not 2 * v.present > v.eligible:
+            found.append(
+                Violation(
+                    "quorum",
+                    f"到会 {v.present} 人，未超过居民会议组成人员 {v.eligible} 人的半数（{law}）。",
+                    "present",
+                )
+            )
+
+    if not 2 * v.votes_for > v.present:
+        found.append(
+            Violation(
+                "majority",
+                f"赞成 {v.votes_for} 票，未超过到会 {v.present} 人的半数，草案未获通过（{law}）。",
+                "votes_for",
+            )
+        )
+    if v.present and 3 * v.women_present < v.present:
+        found.append(
+            Violation(
+                "women_present",
+                f"到会女性 {v.women_present} 人，不足到会人数 {v.present} 人的三分之一"
+                f"（{LAW['guidance']}：表决应有一定比例的妇女参加）。",
+                "women_present",
+                warning=True,
+            )
+        )
+    return found
+
+
+def check_filing(
+    vote_date: datetime.date, filing_date: datetime.date, max_days: int = 10
+) -> list[Violation]:
+    """Filing follows the vote; later than `max_days` after it is a warning (local practice)."""
+    days = (filing_date - vote_date).days
+    if days < 0:
+        return [
+            Violation(
+                "filing_before_vote",
+                f"备案日期 {filing_date:%Y年%m月%d日} 早于表决日期 {vote_date:%Y年%m月%d日}。",
+                "filed_on",
+            )
+        ]
+    if days > max_days:
+        return [
+            Violation(
+                "filing_late",
+                f"表决后第 {days} 天才备案，超过 {max_days} 天（多数省份的做法，非法律规定）。",
+                "filed_on",
+                warning=True,
+            )
+        ]
+    return []
