@@ -221,3 +221,19 @@ def orphan_groups() -> list[str]:
         for group in Group.objects.filter(role__isnull=True)
         if group.name.startswith(prefixes)
     )
+
+
+def role_kinds(user, community: CommunityPage) -> set[str]:
+    """The roles `user` holds over `community`: committee, reviewer (of its township), district."""
+    if not (user and user.is_authenticated and user.is_active and user.pk):
+        return set()
+    kinds = set()
+    township_path = community.path[: -community.steplen]
+    for role in Role.objects.filter(group__user=user).select_related("page"):
+        if role.kind == Role.Kind.DISTRICT:
+            kinds.add(Role.Kind.DISTRICT)
+        elif role.kind == Role.Kind.COMMITTEE and role.page_id == community.pk:
+            kinds.add(Role.Kind.COMMITTEE)
+        elif role.kind == Role.Kind.REVIEWER and role.page.path == township_path:
+            kinds.add(Role.Kind.REVIEWER)
+    return kinds

@@ -28,3 +28,17 @@ def hide_other_communities_drafts_in_chooser(pages, request):
         user, {"add", "change", "publish"}
     )
     return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
+
+
+@hooks.register("before_publish_page")
+def refuse_direct_covenant_publish(request, page):
+    """The editor's publish button is hidden for covenants; a forged POST lands here."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from community.models.covenant import PUBLISH_REFUSED, CovenantPage
+
+    if isinstance(page.specific, CovenantPage):
+        messages.error(request, PUBLISH_REFUSED)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

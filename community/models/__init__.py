@@ -1,3 +1,5 @@
+from community.models.covenant import CovenantPage
+from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.tree import (
     CommunityPage,
@@ -6,4 +8,13 @@ from community.models.tree import (
     TownshipPage,
 )
 
-__all__ = ["CommunityPage", "CommunityPageQuerySet", "NoticeIndexPage", "Role", "TownshipPage"]
+__all__ = [
+    "CommunityPage",
+    "CommunityPageQuerySet",
+    "CovenantPage",
+    "CovenantRevision",
+    "NoticeIndexPage",
+    "Role",
+    "Stage",
+    "TownshipPage",
+]

@@ -101,6 +101,13 @@ class CommunityPage(Page):
         "联系电话", max_length=40, blank=True, validators=[phone_validator]
     )
     office_hours = models.CharField("办公时间", max_length=100, blank=True)
+    representatives_authorisation = models.CharField(
+        "村民会议授权",
+        max_length=200,
+        blank=True,
+        help_text="村民会议授权村民代表会议制定、修改村规民约的决议（文号或会议名称及日期）。"
+        "未填写时，村规民约只能由村民会议表决。",
+    )
 
     objects = PageManager.from_queryset(CommunityPageQuerySet)()
 
@@ -112,6 +119,7 @@ class CommunityPage(Page):
             [
                 FieldRowPanel([FieldPanel("households"), FieldPanel("adult_residents")]),
                 FieldPanel("representatives"),
+                FieldPanel("representatives_authorisation"),
             ],
             heading="人口与代表",
         ),
@@ -126,7 +134,11 @@ class CommunityPage(Page):
     ]
 
     parent_page_types = ["community.TownshipPage"]
-    subpage_types = ["community.NoticeIndexPage", "consultation.ConsultationIndexPage"]
+    subpage_types = [
+        "community.CovenantPage",
+        "community.NoticeIndexPage",
+        "consultation.ConsultationIndexPage",
+    ]
 
     # Sections every community gets on creation: (model label, slug, title per kind).
     SECTIONS = [

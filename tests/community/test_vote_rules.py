@@ -102,12 +102,20 @@ def test_refusal_names_the_rule_and_the_numbers():
 
 def test_majority_message():
     (violation,) = errors(check_vote(residents(votes_for=30)))
-    assert violation.message == "赞成 30 票，未超过到会 61 人的半数，草案未获通过（城市居民委员会组织法第十条）。"
+    assert (
+        violation.message
+        == "赞成 30 票，未超过到会 61 人的半数，草案未获通过（城市居民委员会组织法第十条）。"
+    )
 
 
 @pytest.mark.parametrize(
     ("days", "code", "warning"),
-    [(-1, "filing_before_vote", False), (0, None, None), (10, None, None), (11, "filing_late", True)],
+    [
+        (-1, "filing_before_vote", False),
+        (0, None, None),
+        (10, None, None),
+        (11, "filing_late", True),
+    ],
 )
 def test_filing_deadline(days, code, warning):
     found = check_filing(D, D + datetime.timedelta(days=days))

@@ -1,0 +1,228 @@
+"""CovenantPage: a 村规民约, 居民公约 or 自治章程, its text as chapters (章) of articles (条).
+
+The live text changes only through a completed procedure (CovenantRevision): whatever path tries
+to publish a covenant (the editor's button, a schedule, `revision.publish()`, the API) is refused
+unless `publishing_adopted_revision()` authorised exactly that revision.
+"""
+
+import contextlib
+import html
+import json
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PagePermissionTester
+
+from community.numbering import article_label, chapter_label
+
+ARTICLE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+FINE_WORDS = ("罚款", "罚金")
+
+_authorised_revision: ContextVar[int | None] = ContextVar(
+    "authorised_covenant_revision", default=None
+)
+
+
+class CovenantPublishRefused(PermissionDenied):
+    pass
+
+
+PUBLISH_REFUSED = (
+    "村规民约、居民公约只能按法定程序公布：请在“公约修订”中完成征集民意、拟定草案、提请审核、审议表决和备案，"
+    "由“公布”一步发布表决通过的文本。"
+)
+
+
+@contextlib.contextmanager
+def publishing_adopted_revision(revision_id: int):
+    """Authorise publishing this one Wagtail revision (the voted one) while the block runs."""
+    token = _authorised_revision.set(revision_id)
+    try:
+        yield
+    finally:
+        _authorised_revision.reset(token)
+
+
+class ChapterBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label="章名", help_text="例如：总则。编号（第一章）自动生成。")
+    articles = blocks.ListBlock(
+        blocks.RichTextBlock(features=ARTICLE_FEATURES, label="条文"),
+        label="条",
+        help_text="每一项为一条；编号（第一条……）按全文顺序自动生成。",
+    )
+
+    class Meta:
+        icon = "folder-open-inverse"
+        label = "章"
+
+
+@dataclass
+class Article:
+    id: str
+    number: int
+    html: str  # the stored rich text (link references not yet expanded)
+    chapter_id: str | None = None
+    chapter_number: int | None = None
+    chapter_title: str = ""
+
+    @property
+    def label(self) -> str:
+        return article_label(self.number)
+
+    @property
+    def text(self) -> str:
+        return html.unescape(strip_tags(self.html)).strip()
+
+    @property
+    def mentions_fine(self) -> bool:
+        return any(word in self.text for word in FINE_WORDS)
+
+
+@dataclass
+class Chapter:
+    id: str | None
+    number: int | None
+    title: str
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return chapter_label(self.number) if self.number else ""
+
+
+def outline_of(body) -> list[Chapter]:
+    """Chapters with their articles, numbered in document order. Articles outside any chapter
+    form a chapter without number or title."""
+    chapters: list[Chapter] = []
+    article_no = chapter_no = 0
+    for block in body:
+        if block.block_type == "chapter":
+            chapter_no += 1
+            chapter = Chapter(block.id, chapter_no, block.value["title"])
+            chapters.append(chapter)
+            children = [(child.id, child.value) for child in block.value["articles"].bound_blocks]
+        else:
+            if not chapters or chapters[-1].number is not None:
+                chapters.append(Chapter(None, None, ""))
+            chapter = chapters[-1]
+            children = [(block.id, block.value)]
+        for article_id, value in children:
+            article_no += 1
+            chapter.articles.append(
+                Article(
+                    article_id, article_no, value.source, chapter.id, chapter.number, chapter.title
+                )
+            )
+    return chapters
+
+
+def _stream_json(value) -> str:
+    field = CovenantPage._meta.get_field("body")
+    return json.dumps(field.get_prep_value(field.to_python(value)), sort_keys=True, default=str)
+
+
+class CovenantPermissionTester(PagePermissionTester):
+    """Nobody publishes a covenant from the editor; unpublishing is left to site administrators."""
+
+    def can_publish(self) -> bool:
+        return False
+
+    def can_unpublish(self) -> bool:
+        return self.user.is_active and self.user.is_superuser and super().can_unpublish()
+
+
+class CovenantPage(RoutablePageMixin, Page):
+    class Kind(models.TextChoices):
+        VILLAGE_COVENANT = "village_covenant", "村规民约"
+        RESIDENT_CONVENTION = "resident_convention", "居民公约"
+        CHARTER = "charter", "自治章程"
+
+    kind = models.CharField(
+        "类型", max_length=30, choices=Kind.choices, default=Kind.VILLAGE_COVENANT
+    )
+    preamble = RichTextField("序言", blank=True, features=ARTICLE_FEATURES)
+    body = StreamField(
+        [
+            ("chapter", ChapterBlock()),
+            (
+                "article",
+                blocks.RichTextBlock(
+                    features=ARTICLE_FEATURES, label="条（不分章）", icon="doc-full"
+                ),
+            ),
+        ],
+        verbose_name="正文",
+        blank=True,
+        help_text="按章添加条文；不分章的公约直接添加“条”。章、条的编号自动生成。",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("preamble"),
+        FieldPanel("body"),
+    ]
+    settings_panels = [panel for panel in Page.settings_panels if "go_live" not in repr(panel)]
+
+    parent_page_types = ["community.CommunityPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "村规民约/居民公约"
+        verbose_name_plural = "村规民约/居民公约"
+
+    def outline(self) -> list[Chapter]:
+        return outline_of(self.body)
+
+    def articles(self) -> list[Article]:
+        return [article for chapter in self.outline() for article in chapter.articles]
+
+    def permissions_for_user(self, user):
+        return CovenantPermissionTester(user, self)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.go_live_at or self.expire_at:
+            raise ValidationError("公约只能经法定程序公布，不能定时发布或定时下线。")
+
+    def save(self, *args, **kwargs):
+        self._refuse_unauthorised_publish(kwargs.get("update_fields"))
+        return super().save(*args, **kwargs)
+
+    def _refuse_unauthorised_publish(self, update_fields) -> None:
+        authorised = _authorised_revision.get()
+        if self.pk is None:
+            if authorised is None:
+                self.live = False  # a new covenant is a draft until its procedure completes
+            return
+        if authorised is not None and authorised == self.live_revision_id:
+            return
+        guarded = {"live", "live_revision", "body", "preamble", "title", "kind"}
+        if update_fields is not None and not guarded & {
+            f.removesuffix("_id") for f in update_fields
+        }:
+            return
+        stored = (
+            CovenantPage.objects.filter(pk=self.pk)
+            .values("live", "live_revision_id", "body", "preamble", "title", "kind")
+            .first()
+        )
+        if stored is None:
+            return
+        going_live = self.live and not stored["live"]
+        new_live_revision = self.live_revision_id not in (None, stored["live_revision_id"])
+        live_text_changed = stored["live"] and (
+            self.preamble != stored["preamble"]
+            or self.title != stored["title"]
+            or self.kind != stored["kind"]
+            or _stream_json(self.body) != _stream_json(stored["body"])
+        )
+        if going_live or new_live_revision or live_text_changed:
+            raise CovenantPublishRefused(PUBLISH_REFUSED)

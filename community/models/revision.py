@@ -1,0 +1,165 @@
+"""CovenantRevision: one pass of the statutory procedure over a covenant, versioned by
+django-simple-history. Its stage changes only through community.transitions."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from community.procedures import MEETING_LABELS, MeetingKind
+
+
+class Stage(models.TextChoices):
+    SOLICITING = "soliciting", "征集民意"
+    DRAFTING = "drafting", "拟定草案"
+    REVIEW = "review", "提请审核"
+    VOTE = "vote", "审议表决"
+    FILING = "filing", "备案"
+    PUBLICATION = "publication", "公布"
+    PUBLISHED = "published", "已公布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+OPEN_STAGES = [s for s in Stage if s not in (Stage.PUBLISHED, Stage.WITHDRAWN)]
+
+
+class CovenantRevisionQuerySet(models.QuerySet):
+    def for_user(self, user) -> "CovenantRevisionQuerySet":
+        from community.models.tree import CommunityPage
+
+        return self.filter(community__in=CommunityPage.objects.for_user(user).values("pk"))
+
+    def adopted(self) -> "CovenantRevisionQuerySet":
+        return self.filter(stage=Stage.PUBLISHED)
+
+    def open(self) -> "CovenantRevisionQuerySet":
+        return self.filter(stage__in=OPEN_STAGES)
+
+
+class CovenantRevision(models.Model):
+    covenant = models.ForeignKey(
+        "community.CovenantPage",
+        on_delete=models.PROTECT,
+        related_name="procedure_revisions",
+        verbose_name="公约",
+    )
+    community = models.ForeignKey(
+        "community.CommunityPage",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="村/社区",
+    )
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices, default=Stage.SOLICITING)
+    imported = models.BooleanField(
+        "历史补录", default=False, help_text="系统启用前已完成的修订，按原日期补录。"
+    )
+
+    # 征集民意
+    reason = models.TextField("修订缘由")
+    soliciting_started_on = models.DateField("征集开始日期")
+    opinions_received = models.PositiveIntegerField("收到意见条数", default=0)
+    opinions_summary = models.TextField("意见汇总", blank=True)
+
+    # 拟定草案 → 提请审核
+    draft_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="草案",
+    )
+    submitted_on = models.DateField("提请审核日期", null=True, blank=True)
+
+    # 审核 (合法性审查)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_on = models.DateField("审核日期", null=True, blank=True)
+    review_opinion = models.TextField("合法性审查意见", blank=True)
+    review_passed = models.BooleanField("审核通过", null=True, blank=True)
+    reviewed_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核的草案",
+    )
+
+    # 审议表决
+    meeting_kind = models.CharField(
+        "会议类型",
+        max_length=30,
+        blank=True,
+        choices=[(k.value, MEETING_LABELS[k]) for k in MeetingKind],
+    )
+    meeting_date = models.DateField("会议日期", null=True, blank=True)
+    notice_date = models.DateField("会议通知日期", null=True, blank=True)
+    eligible = models.PositiveIntegerField("应到人数", null=True, blank=True)
+    present = models.PositiveIntegerField("到会人数", null=True, blank=True)
+    households = models.PositiveIntegerField("总户数", null=True, blank=True)
+    households_represented = models.PositiveIntegerField("到会代表户数", null=True, blank=True)
+    women_present = models.PositiveIntegerField("到会女性人数", null=True, blank=True)
+    votes_for = models.PositiveIntegerField("赞成", null=True, blank=True)
+    votes_against = models.PositiveIntegerField("反对", null=True, blank=True)
+    abstentions = models.PositiveIntegerField("弃权", null=True, blank=True)
+    authorisation = models.CharField("村民会议授权", max_length=200, blank=True)
+    voted_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="表决文本",
+    )
+    warnings = models.JSONField("提示", default=list, blank=True)
+
+    # 备案
+    filing_authority = models.CharField("备案机关", max_length=100, blank=True)
+    filing_number = models.CharField("备案编号", max_length=60, blank=True)
+    filed_on = models.DateField("备案日期", null=True, blank=True)
+
+    # 公布
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    version_label = models.CharField(
+        "版本", max_length=60, blank=True, help_text="例如：2024年修订"
+    )
+
+    withdrawn_reason = models.TextField("撤回理由", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(verbose_name="公约修订历史")
+    objects = CovenantRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "公约修订"
+        verbose_name_plural = "公约修订"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["covenant"],
+                condition=models.Q(stage__in=OPEN_STAGES),
+                name="one_open_revision_per_covenant",
+                violation_error_message="这份公约已有一次正在进行的修订。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = self.version_label or self.get_stage_display()
+        return f"{self.covenant.title} · {label}"
+
+    @property
+    def tally(self) -> str:
+        if self.votes_for is None:
+            return ""
+        return (
+            f"应到 {self.eligible} 人，到会 {self.present} 人；"
+            f"赞成 {self.votes_for}，反对 {self.votes_against}，弃权 {self.abstentions}"
+        )

@@ -1,0 +1,351 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from community import transitions as t
+from community.models import CovenantPage, CovenantRevision, Stage
+from community.models.covenant import CovenantPublishRefused
+from community.transitions import ProcedureError
+from tests.community.covenant_helpers import (
+    BASE_TEXT,
+    article,
+    chapter,
+    edit_draft,
+    good_vote,
+    make_covenant,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def covenant(xinghua, committee_xinghua):
+    return make_covenant(xinghua, committee_xinghua)
+
+
+def _to_vote(covenant, committee, reviewer) -> CovenantRevision:
+    rev = t.start_revision(covenant, committee, reason="新增垃圾分类条款", started_on=D(2026, 4, 1))
+    t.record_opinions(rev, committee, received=37, summary="多数村民赞成定时定点投放。")
+    t.begin_drafting(rev, committee)
+    t.submit_for_review(rev, committee, submitted_on=D(2026, 5, 10))
+    return t.review(
+        rev, reviewer, passed=True, opinion="内容合法，同意提交表决。", reviewed_on=D(2026, 5, 20)
+    )
+
+
+def _complete(covenant, committee, reviewer) -> CovenantRevision:
+    rev = _to_vote(covenant, committee, reviewer)
+    t.record_vote(rev, committee, **good_vote())
+    t.record_filing(
+        rev,
+        reviewer,
+        authority="柳溪镇人民政府",
+        number="柳民备〔2026〕3号",
+        filed_on=D(2026, 6, 25),
+    )
+    return t.publish_adopted_revision(
+        rev, committee, version_label="2026年修订", published_on=D(2026, 6, 28)
+    )
+
+
+def test_happy_path_publishes_the_voted_text(covenant, committee_xinghua, reviewer_liuxi):
+    rev = _complete(covenant, committee_xinghua, reviewer_liuxi)
+    covenant.refresh_from_db()
+    assert rev.stage == Stage.PUBLISHED
+    assert covenant.live and covenant.live_revision_id == rev.voted_revision_id
+    assert [a.label for a in covenant.articles()] == ["第一条", "第二条", "第三条", "第四条"]
+
+
+def test_history_rows_record_each_transition_with_user_and_reason(
+    covenant, committee_xinghua, reviewer_liuxi
+):
+    rev = _complete(covenant, committee_xinghua, reviewer_liuxi)
+    rows = list(rev.history.order_by("history_date", "history_id"))
+    assert [r.stage for r in rows] == [
+        "soliciting", "soliciting", "drafting", "review", "vote", "filing", "publication", "published",
+    ]  # fmt: skip
+    assert [r.history_user.username for r in rows] == [
+        "weiyuan_xinghua", "weiyuan_xinghua", "weiyuan_xinghua", "weiyuan_xinghua",
+        "shenhe_liuxi", "weiyuan_xinghua", "shenhe_liuxi", "weiyuan_xinghua",
+    ]  # fmt: skip
+    assert all(r.history_change_reason for r in rows)
+    assert rows[4].history_change_reason == "审核通过：内容合法，同意提交表决。"
+
+
+def test_draft_edited_after_the_vote_does_not_go_live(covenant, committee_xinghua, reviewer_liuxi):
+    rev = _to_vote(covenant, committee_xinghua, reviewer_liuxi)
+    t.record_vote(rev, committee_xinghua, **good_vote())
+    changed = [chapter("c1", "总则", article("a1", "表决之后偷偷改过的条文。"))]
+    edit_draft(covenant, committee_xinghua, changed)
+    t.record_filing(
+        rev, reviewer_liuxi, authority="柳溪镇人民政府", number="3", filed_on=D(2026, 6, 25)
+    )
+    t.publish_adopted_revision(
+        rev, committee_xinghua, version_label="2026年修订", published_on=D(2026, 6, 28)
+    )
+
+    live = CovenantPage.objects.get(pk=covenant.pk)
+    voted = rev.voted_revision.as_object()
+    assert [a.text for a in live.articles()] == [a.text for a in voted.articles()]
+    assert "偷偷" not in " ".join(a.text for a in live.articles())
+    assert live.has_unpublished_changes  # the later draft is still there, unpublished
+
+
+def test_vote_refused_when_draft_changed_since_review(covenant, committee_xinghua, reviewer_liuxi):
+    rev = _to_vote(covenant, committee_xinghua, reviewer_liuxi)
+    edit_draft(covenant, committee_xinghua, BASE_TEXT[:1])
+    with pytest.raises(ProcedureError) as excinfo:
+        t.record_vote(rev, committee_xinghua, **good_vote())
+    assert excinfo.value.violations[0].code == "draft_changed"
+    assert "请重新提请审核" in excinfo.value.messages[0]
+    rev.refresh_from_db()
+    assert rev.stage == Stage.VOTE
+
+
+def test_quorum_refusal_keeps_the_stage_and_names_the_law(
+    covenant, committee_xinghua, reviewer_liuxi
+):
+    rev = _to_vote(covenant, committee_xinghua, reviewer_liuxi)
+    with pytest.raises(ProcedureError) as excinfo:
+        t.record_vote(
+            rev, committee_xinghua, **good_vote(present=843, votes_for=793, women_present=300)
+        )
+    assert "到会 843 人，未超过本村 18 周岁以上村民 1686 人的半数" in excinfo.value.messages[0]
+    rev.refresh_from_db()
+    assert rev.stage == Stage.VOTE and rev.votes_for is None
+
+
+def test_representatives_meeting_needs_a_recorded_authorisation(
+    covenant, committee_xinghua, reviewer_liuxi, xinghua
+):
+    rev = _to_vote(covenant, committee_xinghua, reviewer_liuxi)
+    reps = good_vote(meeting_kind="village_representatives", eligible=45, present=40, votes_for=30,
+                     votes_against=5, abstentions=5, women_present=15)  # fmt: skip
+    with pytest.raises(ProcedureError, match="未登记村民会议对村民代表会议的授权"):
+        t.record_vote(rev, committee_xinghua, **reps)
+    type(xinghua).objects.filter(pk=xinghua.pk).update(
+        representatives_authorisation="2025年3月2日村民会议决议"
+    )
+    rev.community.refresh_from_db()
+    t.record_vote(rev, committee_xinghua, **reps)
+    assert rev.authorisation == "2025年3月2日村民会议决议"
+
+
+def test_women_warning_is_kept_for_the_reviewer(covenant, committee_xinghua, reviewer_liuxi):
+    rev = _to_vote(covenant, committee_xinghua, reviewer_liuxi)
+    t.record_vote(rev, committee_xinghua, **good_vote(women_present=100))
+    assert rev.stage == Stage.FILING
+    assert [w["code"] for w in rev.warnings] == ["women_present"]
+
+
+def test_stages_cannot_be_skipped(covenant, committee_xinghua, reviewer_liuxi):
+    rev = t.start_revision(covenant, committee_xinghua, reason="修订")
+    with pytest.raises(ProcedureError, match="程序不能跳过或颠倒"):
+        t.submit_for_review(rev, committee_xinghua)
+    with pytest.raises(ProcedureError):
+        t.record_vote(rev, committee_xinghua, **good_vote())
+    with pytest.raises(ProcedureError):
+        t.publish_adopted_revision(rev, committee_xinghua, version_label="x")
+    t.begin_drafting(rev, committee_xinghua)
+    with pytest.raises(ProcedureError):
+        t.record_filing(rev, reviewer_liuxi, authority="镇", number="1", filed_on=D(2026, 6, 1))
+
+
+def test_review_not_passed_returns_the_draft(covenant, committee_xinghua, reviewer_liuxi):
+    rev = t.start_revision(covenant, committee_xinghua, reason="修订")
+    t.begin_drafting(rev, committee_xinghua)
+    t.submit_for_review(rev, committee_xinghua)
+    t.review(rev, reviewer_liuxi, passed=False, opinion="第四条涉及罚款，应删除。")
+    assert rev.stage == Stage.DRAFTING and rev.review_passed is False
+    with pytest.raises(ProcedureError):
+        t.record_vote(rev, committee_xinghua, **good_vote())
+
+
+def test_filing_before_the_vote_is_refused_late_filing_warns(
+    covenant, committee_xinghua, reviewer_liuxi
+):
+    rev = _to_vote(covenant, committee_xinghua, reviewer_liuxi)
+    t.record_vote(rev, committee_xinghua, **good_vote())
+    with pytest.raises(ProcedureError, match="早于表决日期"):
+        t.record_filing(rev, reviewer_liuxi, authority="镇", number="1", filed_on=D(2026, 6, 19))
+    t.record_filing(rev, reviewer_liuxi, authority="镇", number="1", filed_on=D(2026, 7, 1))
+    assert "filing_late" in [w["code"] for w in rev.warnings]
+
+
+def test_withdrawn_revision_keeps_its_history(covenant, committee_xinghua):
+    rev = t.start_revision(covenant, committee_xinghua, reason="修订")
+    t.withdraw(rev, committee_xinghua, reason="村民意见分歧较大，暂缓修订。")
+    assert rev.stage == Stage.WITHDRAWN
+    assert rev.history.count() == 2
+    with pytest.raises(ProcedureError):
+        t.begin_drafting(rev, committee_xinghua)
+    t.start_revision(covenant, committee_xinghua, reason="重新启动")  # a new one may start
+
+
+def test_only_one_open_revision_per_covenant(covenant, committee_xinghua):
+    t.start_revision(covenant, committee_xinghua, reason="修订")
+    with pytest.raises(ProcedureError, match="已有一次正在进行的修订"):
+        t.start_revision(covenant, committee_xinghua, reason="又一次")
+
+
+def test_submit_without_any_draft_is_refused(xinghua, committee_xinghua):
+    covenant = CovenantPage(title="空公约", slug="empty", body=[])
+    xinghua.add_child(instance=covenant)
+    rev = t.start_revision(covenant, committee_xinghua, reason="制定")
+    t.begin_drafting(rev, committee_xinghua)
+    with pytest.raises(ProcedureError, match="还没有草案"):
+        t.submit_for_review(rev, committee_xinghua)
+
+
+# --- permissions for every transition ---------------------------------------------------
+
+ACTORS = ["weiyuan_xinghua", "weiyuan_shiqiao", "shenhe_liuxi", "shenhe_dongcheng", "minzheng"]
+ALLOWED = {
+    "committee": {"weiyuan_xinghua"},
+    "reviewer": {"shenhe_liuxi"},
+}
+
+
+def _prepare(stage, covenant, committee, reviewer):
+    if stage == "start":
+        return None
+    rev = t.start_revision(covenant, committee, reason="修订", started_on=D(2026, 4, 1))
+    if stage in ("opinions", "drafting"):
+        return rev
+    t.begin_drafting(rev, committee)
+    if stage == "submit":
+        return rev
+    t.submit_for_review(rev, committee, submitted_on=D(2026, 5, 10))
+    if stage == "review":
+        return rev
+    t.review(rev, reviewer, passed=True, opinion="同意", reviewed_on=D(2026, 5, 20))
+    if stage == "vote":
+        return rev
+    t.record_vote(rev, committee, **good_vote())
+    if stage == "filing":
+        return rev
+    t.record_filing(rev, reviewer, authority="镇", number="1", filed_on=D(2026, 6, 25))
+    return rev
+
+
+TRANSITIONS = {
+    "start": ("committee", lambda cov, rev, u: t.start_revision(cov, u, reason="修订")),
+    "opinions": ("committee", lambda cov, rev, u: t.record_opinions(rev, u, received=1, summary="s")),
+    "drafting": ("committee", lambda cov, rev, u: t.begin_drafting(rev, u)),
+    "submit": ("committee", lambda cov, rev, u: t.submit_for_review(rev, u, submitted_on=D(2026, 5, 10))),
+    "review": ("reviewer", lambda cov, rev, u: t.review(rev, u, passed=True, opinion="同意", reviewed_on=D(2026, 5, 20))),
+    "vote": ("committee", lambda cov, rev, u: t.record_vote(rev, u, **good_vote())),
+    "filing": ("reviewer", lambda cov, rev, u: t.record_filing(rev, u, authority="镇", number="1", filed_on=D(2026, 6, 25))),
+    "publish": ("committee", lambda cov, rev, u: t.publish_adopted_revision(rev, u, version_label="v", published_on=D(2026, 6, 28))),
+    "withdraw": ("committee", lambda cov, rev, u: t.withdraw(rev, u, reason="撤回")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("step", TRANSITIONS)
+@pytest.mark.parametrize("actor", [*ACTORS, "anonymous"])
+def test_transition_permission_matrix(
+    step, actor, covenant, committee_xinghua, reviewer_liuxi, django_user_model
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    rev = _prepare(
+        "opinions" if step == "withdraw" else step, covenant, committee_xinghua, reviewer_liuxi
+    )
+    user = (
+        AnonymousUser() if actor == "anonymous" else django_user_model.objects.get(username=actor)
+    )
+    who, run = TRANSITIONS[step]
+    if actor in ALLOWED[who]:
+        run(covenant, rev, user)
+    else:
+        history = rev.history.count() if rev else 0
+        with pytest.raises(PermissionDenied):
+            run(covenant, rev, user)
+        assert (rev.history.count() if rev else CovenantRevision.objects.count()) == history
+
+
+# --- no path publishes a text that was not voted ----------------------------------------
+
+
+def test_revision_publish_is_refused(covenant, committee_xinghua):
+    with pytest.raises(CovenantPublishRefused):
+        covenant.latest_revision.publish(user=committee_xinghua, skip_permission_checks=True)
+    assert not CovenantPage.objects.get(pk=covenant.pk).live
+
+
+def test_saving_live_text_directly_is_refused(covenant, committee_xinghua, reviewer_liuxi):
+    _complete(covenant, committee_xinghua, reviewer_liuxi)
+    live = CovenantPage.objects.get(pk=covenant.pk)
+    live.body = BASE_TEXT[:1]
+    with pytest.raises(CovenantPublishRefused):
+        live.save()
+    live = CovenantPage.objects.get(pk=covenant.pk)
+    live.title = "改过的标题"
+    with pytest.raises(CovenantPublishRefused):
+        live.save()
+
+
+def test_later_draft_cannot_be_published_after_adoption(
+    covenant, committee_xinghua, reviewer_liuxi
+):
+    _complete(covenant, committee_xinghua, reviewer_liuxi)
+    edit_draft(covenant, committee_xinghua, BASE_TEXT[:1])
+    covenant.refresh_from_db()
+    with pytest.raises(CovenantPublishRefused):
+        covenant.latest_revision.publish(user=committee_xinghua, skip_permission_checks=True)
+
+
+def test_scheduled_publishing_is_refused_by_validation(covenant):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    covenant.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="不能定时发布"):
+        covenant.full_clean()
+
+
+def test_new_covenant_created_live_in_code_is_kept_a_draft(xinghua):
+    covenant = CovenantPage(title="新公约", slug="new", body=BASE_TEXT, live=True)
+    xinghua.add_child(instance=covenant)
+    assert not CovenantPage.objects.get(pk=covenant.pk).live
+
+
+def test_editor_has_no_publish_button_and_forged_publish_is_refused(
+    client, covenant, committee_xinghua, superuser
+):
+    for user in (committee_xinghua, superuser):
+        assert not covenant.permissions_for_user(user).can_publish()
+    client.force_login(superuser)
+    url = reverse("wagtailadmin_pages:edit", args=(covenant.pk,))
+    html = client.get(url).content.decode()
+    assert 'name="action-publish"' not in html
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    data = nested_form_data(
+        {
+            "title": covenant.title, "slug": covenant.slug, "kind": "village_covenant",
+            "preamble": rich_text(""), "body": streamfield([]), "action-publish": "publish",
+        }
+    )  # fmt: skip
+    revisions = covenant.revisions.count()
+    client.post(url, data)
+    assert covenant.revisions.count() == revisions + 1  # kept as a draft, nothing lost
+    assert not CovenantPage.objects.get(pk=covenant.pk).live
+
+
+def test_before_publish_hook_refuses_covenants_only(rf, covenant, xinghua, superuser):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from community.wagtail_hooks import refuse_direct_covenant_publish
+
+    request = rf.post("/")
+    request.user = superuser
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    response = refuse_direct_covenant_publish(request, covenant)
+    assert response.status_code == 302
+    assert "只能按法定程序公布" in str(list(request._messages)[0])
+    assert refuse_direct_covenant_publish(request, xinghua) is None
