@@ -347,5 +347,5 @@ def test_before_publish_hook_refuses_covenants_only(rf, covenant, xinghua, super
     request._messages = FallbackStorage(request)
     response = refuse_direct_covenant_publish(request, covenant)
     assert response.status_code == 302
-    assert "只能按法定程序公布" in str(list(request._messages)[0])
+    assert "只能按法定程序公布" in str(next(iter(request._messages)))
     assert refuse_direct_covenant_publish(request, xinghua) is None
