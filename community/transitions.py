@@ -124,6 +124,7 @@ def submit_for_review(
     """Submit the covenant's current draft (its latest Wagtail revision) to the township."""
     _require_role(user, revision.community, COMMITTEE, "提请审核")
     _require_stage(revision, Stage.DRAFTING, action="提请审核")
+    revision.covenant.refresh_from_db(fields=["latest_revision"])
     draft = revision.covenant.latest_revision
     if draft is None:
         _refuse("no_draft", "还没有草案：请先在页面编辑器中保存公约草稿，再提请审核。")

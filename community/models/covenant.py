@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 
@@ -75,6 +77,10 @@ class Article:
     @property
     def label(self) -> str:
         return article_label(self.number)
+
+    @property
+    def chapter_label(self) -> str:
+        return chapter_label(self.chapter_number) if self.chapter_number else ""
 
     @property
     def text(self) -> str:
@@ -183,6 +189,74 @@ class CovenantPage(RoutablePageMixin, Page):
 
     def articles(self) -> list[Article]:
         return [article for chapter in self.outline() for article in chapter.articles]
+
+    def versions(self):
+        """Adopted versions, newest first: each a published CovenantRevision and its voted text."""
+        from community.models.revision import CovenantRevision
+
+        return (
+            CovenantRevision.objects.adopted()
+            .filter(covenant=self)
+            .select_related("voted_revision")
+            .order_by("-published_on", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        versions = list(self.versions())
+        context["current_version"] = versions[0] if versions else None
+        context["version_count"] = len(versions)
+        context["outline"] = self.outline()
+        return context
+
+    @path("versions/")
+    def versions_view(self, request):
+        versions = list(self.versions())
+        return TemplateResponse(
+            request,
+            "community/covenant_versions.html",
+            {**self.get_context(request), "versions": versions},
+        )
+
+    @path("versions/<int:version_id>/")
+    def version_view(self, request, version_id: int):
+        version = self.versions().filter(pk=version_id).first()
+        if version is None:
+            raise Http404("没有这个版本")
+        text = version.voted_revision.as_object()
+        return TemplateResponse(
+            request,
+            "community/covenant_version.html",
+            {
+                **self.get_context(request),
+                "version": version,
+                "version_outline": text.outline(),
+                "version_preamble": text.preamble,
+            },
+        )
+
+    @path("versions/diff/")
+    def diff_view(self, request):
+        from community.diff import diff_covenants
+
+        versions = list(self.versions())
+        by_id = {str(v.pk): v for v in versions}
+        context = {**self.get_context(request), "versions": versions}
+        if len(versions) < 2:
+            context["error"] = "这份公约只有一个版本，没有可比较的修订。"
+            return TemplateResponse(request, "community/covenant_diff.html", context)
+        default_from, default_to = str(versions[1].pk), str(versions[0].pk)
+        chosen_from = request.GET.get("from", default_from)
+        chosen_to = request.GET.get("to", default_to)
+        if chosen_from not in by_id or chosen_to not in by_id:
+            context["error"] = "请从列表中选择两个版本进行比较。"
+            return TemplateResponse(request, "community/covenant_diff.html", context, status=400)
+        old, new = by_id[chosen_from], by_id[chosen_to]
+        diff = diff_covenants(
+            old.voted_revision.as_object().articles(), new.voted_revision.as_object().articles()
+        )
+        context.update({"old": old, "new": new, "diff": diff})
+        return TemplateResponse(request, "community/covenant_diff.html", context)
 
     def permissions_for_user(self, user):
         return CovenantPermissionTester(user, self)

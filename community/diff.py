@@ -1,0 +1,165 @@
+"""Clause-level diff of two covenant texts: articles added, removed, changed (with a word-level
+highlight) and moved between chapters, each with its numbers before and after.
+
+Articles are matched by their StreamField block id, which survives edits, moves and renumbering;
+articles without a shared id (texts entered separately) are matched by similarity.
+"""
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from community.models.covenant import Article
+
+SIMILAR = 0.6
+TOKEN = re.compile(r"[A-Za-z0-9.%]+|\s+|.", re.S)  # a latin word or number, or one CJK character
+
+
+@dataclass
+class Segment:
+    op: str  # "equal" | "insert" | "delete"
+    text: str
+
+
+@dataclass
+class ArticleChange:
+    kind: str  # "added" | "removed" | "changed" | "moved" | "unchanged"
+    old: Article | None
+    new: Article | None
+    segments: list[Segment] = field(default_factory=list)
+    moved: bool = False
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.old and self.new and self.old.number != self.new.number)
+
+
+@dataclass
+class CovenantDiff:
+    changes: list[ArticleChange]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind or (kind == "moved" and c.moved))
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {kind: self.count(kind) for kind in ("added", "removed", "changed", "moved")}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.kind != "unchanged" for c in self.changes)
+
+
+def diff_text(before: str, after: str) -> list[Segment]:
+    a, b = TOKEN.findall(before), TOKEN.findall(after)
+    segments: list[Segment] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(Segment("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("insert", "".join(b[j1:j2])))
+    return _merge_small_equalities(segments)
+
+
+def _merge_small_equalities(segments: list[Segment]) -> list[Segment]:
+    """Fold a one-character equality between two edits into them, so that 二十 → 十五 reads as one
+    replacement instead of 二 deleted, 十 kept, 五 inserted."""
+    merged: list[Segment] = []
+    i = 0
+    while i < len(segments):
+        run = [segments[i]]
+        if segments[i].op != "equal":
+            j = i + 1
+            while j < len(segments):
+                if segments[j].op != "equal":
+                    run.append(segments[j])
+                elif (
+                    len(segments[j].text) <= 1
+                    and j + 1 < len(segments)
+                    and segments[j + 1].op != "equal"
+                ):
+                    run.append(segments[j])
+                else:
+                    break
+                j += 1
+            if any(seg.op == "equal" for seg in run):
+                deleted = "".join(seg.text for seg in run if seg.op != "insert")
+                inserted = "".join(seg.text for seg in run if seg.op != "delete")
+                run = [Segment("delete", deleted), Segment("insert", inserted)]
+            i = j
+        else:
+            i += 1
+        merged.extend(run)
+    return merged
+
+
+def _match(old: list[Article], new: list[Article]) -> dict[int, int]:
+    """new index -> old index."""
+    old_by_id = {a.id: i for i, a in enumerate(old) if a.id}
+    matched: dict[int, int] = {}
+    for j, article in enumerate(new):
+        i = old_by_id.get(article.id)
+        if i is not None:
+            matched[j] = i
+    free_old = [i for i in range(len(old)) if i not in matched.values()]
+    candidates = []
+    for j in (j for j in range(len(new)) if j not in matched):
+        for i in free_old:
+            ratio = SequenceMatcher(None, old[i].text, new[j].text, autojunk=False).ratio()
+            if ratio >= SIMILAR:
+                candidates.append((ratio, -abs(i - j), j, i))
+    taken_old: set[int] = set()
+    for _ratio, _distance, j, i in sorted(candidates, reverse=True):
+        if j not in matched and i not in taken_old:
+            matched[j] = i
+            taken_old.add(i)
+    return matched
+
+
+def _same_chapter(a: Article, b: Article) -> bool:
+    if a.chapter_id and b.chapter_id and a.chapter_id == b.chapter_id:
+        return True
+    return (a.chapter_title, a.chapter_number is None) == (
+        b.chapter_title,
+        b.chapter_number is None,
+    )
+
+
+def diff_covenants(old: list[Article], new: list[Article]) -> CovenantDiff:
+    matched = _match(old, new)
+    matched_old = set(matched.values())
+    removed = [i for i in range(len(old)) if i not in matched_old]
+    changes: list[ArticleChange] = []
+
+    def flush_removed(before: int) -> None:
+        while removed and removed[0] < before:
+            changes.append(ArticleChange("removed", old[removed.pop(0)], None))
+
+    next_matched = [len(old)] * (len(new) + 1)  # the old index of the next matched article
+    for j in range(len(new) - 1, -1, -1):
+        next_matched[j] = matched.get(j, next_matched[j + 1])
+
+    for j, article in enumerate(new):
+        i = matched.get(j)
+        if i is None:
+            flush_removed(next_matched[j])  # what an added article replaces is listed first
+            changes.append(ArticleChange("added", None, article))
+            continue
+        flush_removed(i)
+        before = old[i]
+        moved = not _same_chapter(before, article)
+        if before.text != article.text:
+            changes.append(
+                ArticleChange(
+                    "changed", before, article, diff_text(before.text, article.text), moved
+                )
+            )
+        else:
+            changes.append(
+                ArticleChange("moved" if moved else "unchanged", before, article, moved=moved)
+            )
+    flush_removed(len(old) + 1)
+    return CovenantDiff(changes)
