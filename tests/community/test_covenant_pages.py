@@ -60,7 +60,7 @@ def adopted_twice(xinghua, committee_xinghua, reviewer_liuxi):
 
 
 def test_covenant_page_shows_numbered_text_and_current_version(client, adopted_twice):
-    covenant, _, v2 = adopted_twice
+    covenant, *_ = adopted_twice
     html = client.get(covenant.url).content.decode()
     assert '<h2 id="chapter-2">第二章 移风易俗</h2>' in html
     assert 'id="第四条"' in html and 'href="#第五条"' in html
@@ -69,7 +69,7 @@ def test_covenant_page_shows_numbered_text_and_current_version(client, adopted_t
 
 
 def test_versions_list_and_old_text_stays_readable(client, adopted_twice):
-    covenant, v1, v2 = adopted_twice
+    covenant, v1, _ = adopted_twice
     html = client.get(covenant.url + "versions/").content.decode()
     assert html.index("2026年修订") < html.index("2023年版")
     assert "柳民备〔2023〕1号" in html and "赞成 850" in html
