@@ -74,9 +74,7 @@ def _merge_small_equalities(segments: list[Segment]) -> list[Segment]:
         if segments[i].op != "equal":
             j = i + 1
             while j < len(segments):
-                if segments[j].op != "equal":
-                    run.append(segments[j])
-                elif (
+                if segments[j].op != "equal" or (
                     len(segments[j].text) <= 1
                     and j + 1 < len(segments)
                     and segments[j + 1].op != "equal"
