@@ -270,3 +270,29 @@ def withdraw(revision: CovenantRevision, user, *, reason: str) -> CovenantRevisi
     revision.withdrawn_reason = reason
     revision.stage = Stage.WITHDRAWN
     return _save(revision, user, f"撤回：{reason}")
+
+
+# step name -> (label, stage it starts from, roles that may take it, function, form field -> kwarg)
+STEPS = {
+    "opinions": ("登记意见", Stage.SOLICITING, COMMITTEE, record_opinions),
+    "drafting": ("开始拟定草案", Stage.SOLICITING, COMMITTEE, begin_drafting),
+    "submit": ("提请审核", Stage.DRAFTING, COMMITTEE, submit_for_review),
+    "review": ("合法性审查", Stage.REVIEW, REVIEWER, review),
+    "vote": ("登记表决结果", Stage.VOTE, COMMITTEE, record_vote),
+    "filing": ("办理备案", Stage.FILING, REVIEWER, record_filing),
+    "publish": ("公布", Stage.PUBLICATION, COMMITTEE, publish_adopted_revision),
+    "withdraw": ("撤回修订", None, COMMITTEE, withdraw),
+}
+
+
+def available_steps(revision: CovenantRevision, user) -> list[str]:
+    """The steps `user` may take on `revision` now, for the admin's buttons."""
+    if revision.stage in (Stage.PUBLISHED, Stage.WITHDRAWN):
+        return []
+    kinds = role_kinds(user, revision.community)
+    superuser = bool(user and user.is_active and user.is_superuser)
+    return [
+        name
+        for name, (_label, stage, roles, _fn) in STEPS.items()
+        if (stage is None or stage == revision.stage) and (superuser or kinds & roles)
+    ]

@@ -1,5 +1,9 @@
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from community.admin_views import revision_urls
+from community.covenant_admin import RoleMenuItem, revision_admin
 from community.models import CommunityPage
 
 
@@ -42,3 +46,22 @@ def refuse_direct_covenant_publish(request, page):
         messages.error(request, PUBLISH_REFUSED)
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("register_admin_urls")
+def covenant_admin_urls():
+    return revision_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def covenant_menu():
+    items = [
+        RoleMenuItem(
+            "待审核与备案", reverse("community_review_queue"), icon_name="tasks", order=100
+        ),
+        RoleMenuItem(
+            "全部修订", revision_admin.url_helper.index_url, icon_name="list-ul", order=200
+        ),
+        RoleMenuItem("发起修订", reverse("community_start_list"), icon_name="plus", order=300),
+    ]
+    return SubmenuMenuItem("公约修订", Menu(items=items), icon_name="doc-full", order=250)

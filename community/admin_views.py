@@ -1,0 +1,206 @@
+"""Admin views of the covenant procedure: a revision's record and history, one form per step,
+starting a revision, and the township's queue. Every change goes through community.transitions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from community import forms as step_forms
+from community import transitions
+from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
+from community.transitions import STEPS, ProcedureError, available_steps
+
+STEP_FORMS = {
+    "opinions": step_forms.OpinionsForm,
+    "drafting": step_forms.DraftingForm,
+    "submit": step_forms.SubmitForm,
+    "review": step_forms.ReviewForm,
+    "vote": step_forms.VoteForm,
+    "filing": step_forms.FilingForm,
+    "publish": step_forms.PublishForm,
+    "withdraw": step_forms.WithdrawForm,
+}
+STAGE_FIELDS = {
+    "征集民意": ["reason", "soliciting_started_on", "opinions_received", "opinions_summary"],
+    "拟定草案与审核": ["draft_revision", "submitted_on", "reviewer", "reviewed_on", "review_opinion", "review_passed"],
+    "审议表决": [
+        "meeting_kind", "meeting_date", "notice_date", "eligible", "present", "households",
+        "households_represented", "women_present", "votes_for", "votes_against", "abstentions",
+        "authorisation", "voted_revision",
+    ],
+    "备案与公布": ["filing_authority", "filing_number", "filed_on", "version_label", "published_on", "effective_on"],
+}  # fmt: skip
+HIDDEN_IN_HISTORY = {"updated_at", "created_at", "id"}
+
+
+def _scoped(request, pk: int) -> CovenantRevision:
+    revisions = CovenantRevision.objects.for_user(request.user).select_related(
+        "covenant", "community"
+    )
+    return get_object_or_404(revisions, pk=pk)
+
+
+def _history(revision: CovenantRevision) -> list[dict]:
+    """simple-history rows, oldest first, each with the fields it changed (diff_against)."""
+    rows = list(
+        revision.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    timeline = []
+    previous = None
+    for row in rows:
+        changes = []
+        if previous is not None:
+            delta = row.diff_against(previous, excluded_fields=HIDDEN_IN_HISTORY)
+            for change in delta.changes:
+                field = CovenantRevision._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+        timeline.append({"row": row, "changes": changes})
+        previous = row
+    return timeline
+
+
+def _field_rows(revision: CovenantRevision) -> list[tuple[str, list[tuple[str, object]]]]:
+    sections = []
+    for heading, names in STAGE_FIELDS.items():
+        rows = []
+        for name in names:
+            field = CovenantRevision._meta.get_field(name)
+            display = getattr(revision, f"get_{name}_display", None)
+            value = display() if display else getattr(revision, name)
+            if value not in (None, ""):
+                rows.append((field.verbose_name, value))
+        if rows:
+            sections.append((heading, rows))
+    return sections
+
+
+def revision_detail(request, pk: int):
+    revision = _scoped(request, pk)
+    covenant = CovenantPage.objects.get(pk=revision.covenant_id)
+    context = {
+        "page_title": str(revision),
+        "header_icon": "doc-full",
+        "revision": revision,
+        "sections": _field_rows(revision),
+        "steps": [(name, STEPS[name][0]) for name in available_steps(revision, request.user)],
+        "timeline": _history(revision),
+        "live_revision_id": covenant.live_revision_id,
+        "live_matches_vote": revision.stage != Stage.PUBLISHED
+        or covenant.live_revision_id == revision.voted_revision_id,
+        "latest_revision_id": covenant.latest_revision_id,
+    }
+    return TemplateResponse(request, "community/admin/revision_detail.html", context)
+
+
+def revision_step(request, pk: int, step: str):
+    if step not in STEPS:
+        raise Http404
+    revision = _scoped(request, pk)
+    if step not in available_steps(revision, request.user):
+        raise PermissionDenied
+    label, _stage, _roles, action = STEPS[step]
+    form_class = STEP_FORMS[step]
+    kwargs = {"community_kind": revision.community.kind} if step == "vote" else {}
+    initial = _initial(revision, step)
+    form = form_class(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(revision, request.user, **form.cleaned_data)
+        except ProcedureError as error:
+            for violation in error.violations:
+                form.add_error(
+                    violation.field if violation.field in form.fields else None, violation.message
+                )
+        else:
+            messages.success(request, f"{label}：已完成。")
+            return redirect("community_revision_detail", revision.pk)
+    context = {
+        "page_title": f"{label} · {revision}",
+        "header_icon": "doc-full",
+        "form": form,
+        "revision": revision,
+    }
+    return TemplateResponse(request, "community/admin/revision_step.html", context)
+
+
+def _initial(revision: CovenantRevision, step: str) -> dict:
+    community = revision.community
+    if step == "vote":
+        return {"eligible": community.adult_residents, "households": community.households}
+    if step == "filing":
+        township = community.get_parent()
+        suffix = "办事处" if township.title.endswith("街道") else "人民政府"
+        return {"authority": f"{township.title}{suffix}"}
+    return {}
+
+
+def start_list(request):
+    """The covenants of the user's communities, each with whether a revision may start."""
+    scope = Q(pk__in=[])
+    for path in CommunityPage.objects.for_user(request.user).values_list("path", flat=True):
+        scope |= Q(path__startswith=path)
+    open_ids = set(CovenantRevision.objects.open().values_list("covenant_id", flat=True))
+    rows = [
+        (covenant, covenant.pk in open_ids)
+        for covenant in CovenantPage.objects.filter(scope).order_by("path")
+    ]
+    context = {"page_title": "发起公约修订", "header_icon": "doc-full", "rows": rows}
+    return TemplateResponse(request, "community/admin/start_list.html", context)
+
+
+def start(request, page_id: int):
+    covenant = get_object_or_404(CovenantPage, pk=page_id)
+    form = step_forms.StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = transitions.start_revision(covenant, request.user, **form.cleaned_data)
+        except ProcedureError as error:
+            for violation in error.violations:
+                form.add_error(
+                    violation.field if violation.field in form.fields else None, violation.message
+                )
+        else:
+            messages.success(request, "已发起修订，进入“征集民意”阶段。")
+            return redirect("community_revision_detail", revision.pk)
+    context = {
+        "page_title": f"发起修订 · {covenant.title}",
+        "header_icon": "doc-full",
+        "form": form,
+    }
+    return TemplateResponse(request, "community/admin/revision_step.html", context)
+
+
+def review_queue(request):
+    revisions = (
+        CovenantRevision.objects.for_user(request.user)
+        .filter(stage__in=[Stage.REVIEW, Stage.FILING])
+        .select_related("covenant", "community")
+        .order_by("updated_at")
+    )
+    rows = [(r, available_steps(r, request.user)) for r in revisions]
+    context = {"page_title": "待审核与备案", "header_icon": "tasks", "rows": rows, "steps": STEPS}
+    return TemplateResponse(request, "community/admin/review_queue.html", context)
+
+
+def revision_urls():
+    from django.urls import path
+
+    return [
+        path("covenants/queue/", review_queue, name="community_review_queue"),
+        path("covenants/start/", start_list, name="community_start_list"),
+        path("covenants/start/<int:page_id>/", start, name="community_start_revision"),
+        path("covenants/revisions/<int:pk>/", revision_detail, name="community_revision_detail"),
+        path(
+            "covenants/revisions/<int:pk>/<slug:step>/",
+            revision_step,
+            name="community_revision_step",
+        ),
+    ]
+
+
+def detail_url(revision: CovenantRevision) -> str:
+    return reverse("community_revision_detail", args=(revision.pk,))

@@ -1,0 +1,85 @@
+"""The covenant procedure's listing in the admin: scoped, read-only, changed only by its steps."""
+
+from django.contrib.admin import SimpleListFilter
+from django.urls import reverse
+from wagtail.admin.menu import MenuItem
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin
+
+from community.models import CovenantRevision, Role
+
+
+def _has_role(user) -> bool:
+    return user.is_active and (user.is_superuser or Role.objects.filter(group__user=user).exists())
+
+
+class RevisionPermissionHelper(PermissionHelper):
+    """Revisions are listed by scope and changed only through the procedure's steps."""
+
+    def user_can_list(self, user):
+        return _has_role(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False  # history is never deleted
+
+
+class RevisionButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        return [
+            {
+                "url": reverse("community_revision_detail", args=(obj.pk,)),
+                "label": "查看与办理",
+                "classname": "button button-small button-secondary",
+                "title": "查看记录、历史，并办理当前步骤",
+            }
+        ]
+
+
+class TownshipFilter(SimpleListFilter):
+    title = "乡镇/街道"
+    parameter_name = "township"
+
+    def lookups(self, request, model_admin):
+        from community.models import TownshipPage
+
+        return [(t.pk, t.title) for t in TownshipPage.objects.order_by("path")]
+
+    def queryset(self, request, queryset):
+        from community.models import TownshipPage
+
+        township = TownshipPage.objects.filter(pk=self.value()).first() if self.value() else None
+        if township is None:
+            return queryset
+        return queryset.filter(community__path__startswith=township.path)
+
+
+class CovenantRevisionAdmin(ModelAdmin):
+    model = CovenantRevision
+    menu_label = "全部修订"
+    add_to_admin_menu = False
+    permission_helper_class = RevisionPermissionHelper
+    button_helper_class = RevisionButtonHelper
+    list_display = ("covenant", "community", "stage", "version_label", "updated_at")
+    list_filter = (TownshipFilter, "community", "stage", "imported", "updated_at")
+    search_fields = ("covenant__title", "community__title", "version_label", "filing_number")
+    ordering = ("-updated_at",)
+
+    def get_queryset(self, request):
+        return CovenantRevision.objects.for_user(request.user).select_related(
+            "covenant", "community"
+        )
+
+
+revision_admin = CovenantRevisionAdmin()
+revision_admin.register_with_wagtail()
+
+
+class RoleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _has_role(request.user)
