@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from community import forms as step_forms
 from community import transitions
-from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
+from community.diff import diff_covenants
+from community.models import CommunityPage, CovenantPage, CovenantRevision, Role, Stage
+from community.roles import role_kinds
 from community.transitions import STEPS, ProcedureError, available_steps
 
 STEP_FORMS = {
@@ -78,10 +80,33 @@ def _field_rows(revision: CovenantRevision) -> list[tuple[str, list[tuple[str, o
     return sections
 
 
+def _text_diff(revision: CovenantRevision):
+    """This revision's text (voted, else reviewed, else submitted) against the text in force
+    before it: what the reviewer is asked to approve, article by article."""
+    proposed = revision.voted_revision or revision.reviewed_revision or revision.draft_revision
+    if proposed is None:
+        return None, []
+    earlier = (
+        CovenantRevision.objects.adopted()
+        .filter(covenant_id=revision.covenant_id, published_on__isnull=False)
+        .exclude(pk=revision.pk)
+        .filter(created_at__lt=revision.created_at)
+        .select_related("voted_revision")
+        .order_by("-published_on", "-pk")
+        .first()
+    )
+    new_articles = proposed.as_object().articles()
+    old_articles = earlier.voted_revision.as_object().articles() if earlier else []
+    return diff_covenants(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
+
+
 def revision_detail(request, pk: int):
     revision = _scoped(request, pk)
     covenant = CovenantPage.objects.get(pk=revision.covenant_id)
+    diff, fines = _text_diff(revision)
     context = {
+        "diff": diff,
+        "fines": fines,
         "page_title": str(revision),
         "header_icon": "doc-full",
         "revision": revision,
@@ -154,6 +179,13 @@ def start_list(request):
 
 def start(request, page_id: int):
     covenant = get_object_or_404(CovenantPage, pk=page_id)
+    community = covenant.get_parent().specific
+    if not CommunityPage.objects.for_user(request.user).filter(pk=community.pk).exists():
+        raise Http404
+    if not (
+        request.user.is_superuser or Role.Kind.COMMITTEE in role_kinds(request.user, community)
+    ):
+        raise PermissionDenied
     form = step_forms.StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

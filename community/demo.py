@@ -177,6 +177,10 @@ def seed_users() -> list[DemoLogin]:
 
 
 def seed() -> list[DemoLogin]:
+    from community.demo_covenants import seed_covenants
+
     seed_tree()
     sync_roles()
-    return seed_users()
+    logins = seed_users()
+    seed_covenants()
+    return logins

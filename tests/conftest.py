@@ -86,3 +86,9 @@ def _test_transport(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def committee_shiqiao(db):
+    """The committee of 石桥村, which has no covenant in the demo: tests build their own there."""
+    return _user("weiyuan_shiqiao")

@@ -201,8 +201,8 @@ class CommunityPage(Page):
         return created
 
     def get_sections(self):
-        """The community's live child pages, specific, in tree order (one query per page type)."""
-        return self.get_children().live().specific().order_by("path")
+        """The community's live child pages in tree order, in one query (titles and URLs only)."""
+        return self.get_children().live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -27,7 +27,7 @@ BASE_TEXT = [
 ]  # fmt: skip
 
 
-def make_covenant(community, user, body=None, title="杏花村村规民约") -> CovenantPage:
+def make_covenant(community, user, body=None, title="石桥村村规民约") -> CovenantPage:
     covenant = CovenantPage(
         title=title, slug="covenant", kind="village_covenant", body=body or BASE_TEXT
     )

@@ -29,10 +29,10 @@ VOTE = {
 
 
 def test_committee_and_reviewer_carry_a_revision_to_publication(
-    client, xinghua, committee_xinghua, reviewer_liuxi
+    client, shiqiao, committee_shiqiao, reviewer_liuxi
 ):
-    covenant = make_covenant(xinghua, committee_xinghua)
-    client.force_login(committee_xinghua)
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    client.force_login(committee_shiqiao)
     assert "发起修订" in client.get(reverse("community_start_list")).content.decode()
     response = client.post(
         reverse("community_start_revision", args=(covenant.pk,)),
@@ -55,7 +55,7 @@ def test_committee_and_reviewer_carry_a_revision_to_publication(
         {"passed": "1", "opinion": "内容合法", "reviewed_on": "2026-05-20"},
     )
 
-    client.force_login(committee_xinghua)
+    client.force_login(committee_shiqiao)
     refused = post_step(
         client, revision, "vote", {**VOTE, "present": "843", "votes_for": "793"}, expect_ok=False
     )
@@ -71,8 +71,8 @@ def test_committee_and_reviewer_carry_a_revision_to_publication(
         {"authority": "柳溪镇人民政府", "number": "柳民备〔2026〕3号", "filed_on": "2026-06-25"},
     )
 
-    client.force_login(committee_xinghua)
-    edit_draft(covenant, committee_xinghua, [])  # a later draft must not be what goes live
+    client.force_login(committee_shiqiao)
+    edit_draft(covenant, committee_shiqiao, [])  # a later draft must not be what goes live
     post_step(
         client,
         revision,
@@ -89,17 +89,17 @@ def test_committee_and_reviewer_carry_a_revision_to_publication(
     detail = client.get(reverse("community_revision_detail", args=(revision.pk,))).content.decode()
     assert "现行文本即表决通过的文本" in detail
     assert "审核通过：内容合法" in detail
-    assert "张明（shenhe_liuxi）" in detail and "李秀兰（weiyuan_xinghua）" in detail
+    assert "张明（shenhe_liuxi）" in detail and "王建国（weiyuan_shiqiao）" in detail
 
 
 def test_reviewer_of_other_township_and_other_committee_see_nothing(
-    client, xinghua, committee_xinghua, reviewer_dongcheng, django_user_model
+    client, shiqiao, committee_shiqiao, reviewer_dongcheng, django_user_model
 ):
     from community import transitions as t
 
-    covenant = make_covenant(xinghua, committee_xinghua)
-    revision = t.start_revision(covenant, committee_xinghua, reason="修订")
-    for username in ("shenhe_dongcheng", "weiyuan_shiqiao"):
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    revision = t.start_revision(covenant, committee_shiqiao, reason="修订")
+    for username in ("shenhe_dongcheng", "weiyuan_xinghua"):
         client.force_login(django_user_model.objects.get(username=username))
         assert (
             client.get(reverse("community_revision_detail", args=(revision.pk,))).status_code == 404
@@ -115,15 +115,15 @@ def test_reviewer_of_other_township_and_other_committee_see_nothing(
 
 
 def test_district_reads_everything_and_acts_on_nothing(
-    client, xinghua, committee_xinghua, district_staff
+    client, shiqiao, committee_shiqiao, district_staff
 ):
     from community import transitions as t
 
-    covenant = make_covenant(xinghua, committee_xinghua)
-    revision = t.start_revision(covenant, committee_xinghua, reason="修订")
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    revision = t.start_revision(covenant, committee_shiqiao, reason="修订")
     client.force_login(district_staff)
     listing = client.get(
-        "/admin/community/covenantrevision/?township=" + str(xinghua.get_parent().pk)
+        "/admin/community/covenantrevision/?township=" + str(shiqiao.get_parent().pk)
     )
     assert listing.status_code == 200 and covenant.title in listing.content.decode()
     detail = client.get(reverse("community_revision_detail", args=(revision.pk,))).content.decode()
@@ -135,12 +135,12 @@ def test_district_reads_everything_and_acts_on_nothing(
 
 
 def test_no_generic_create_edit_or_delete_of_revisions(
-    client, xinghua, committee_xinghua, superuser
+    client, shiqiao, committee_shiqiao, superuser
 ):
     from community import transitions as t
 
     revision = t.start_revision(
-        make_covenant(xinghua, committee_xinghua), committee_xinghua, reason="修订"
+        make_covenant(shiqiao, committee_shiqiao), committee_shiqiao, reason="修订"
     )
     client.force_login(superuser)
     for url in (
@@ -154,17 +154,51 @@ def test_no_generic_create_edit_or_delete_of_revisions(
     assert CovenantRevision.objects.filter(pk=revision.pk).exists()
 
 
-def test_admin_listing_filters_by_stage(client, xinghua, committee_xinghua, district_staff):
+def test_admin_listing_filters_by_stage(client, shiqiao, committee_shiqiao, district_staff):
     from community import transitions as t
 
-    t.start_revision(make_covenant(xinghua, committee_xinghua), committee_xinghua, reason="修订")
+    t.start_revision(make_covenant(shiqiao, committee_shiqiao), committee_shiqiao, reason="修订")
     client.force_login(district_staff)
     assert (
-        "杏花村村规民约"
+        "石桥村村规民约"
         in client.get("/admin/community/covenantrevision/?stage=soliciting").content.decode()
     )
     assert (
-        "杏花村村规民约"
+        "石桥村村规民约"
         not in client.get("/admin/community/covenantrevision/?stage=vote").content.decode()
     )
     assert CovenantPage.objects.count() >= 1
+
+
+def test_reviewer_sees_the_article_diff_and_fines_flagged(
+    client, shiqiao, committee_shiqiao, reviewer_liuxi
+):
+    from community import transitions as t
+    from tests.community.covenant_helpers import BASE_TEXT, article, chapter
+
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    revision = t.start_revision(covenant, committee_shiqiao, reason="修订")
+    t.begin_drafting(revision, committee_shiqiao)
+    edit_draft(
+        covenant,
+        committee_shiqiao,
+        [*BASE_TEXT, chapter("c9", "罚则", article("a9", "乱倒垃圾者罚款一百元。"))],
+    )
+    t.submit_for_review(revision, committee_shiqiao)
+    client.force_login(reviewer_liuxi)
+    html = client.get(reverse("community_revision_detail", args=(revision.pk,))).content.decode()
+    assert "新增 5 条" in html  # the first version: every article is new
+    assert "第五条：乱倒垃圾者罚款一百元。" in html
+
+
+def test_only_the_committee_may_open_the_start_form(
+    client, shiqiao, committee_shiqiao, reviewer_liuxi, committee_xinghua
+):
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    url = reverse("community_start_revision", args=(covenant.pk,))
+    client.force_login(committee_shiqiao)
+    assert client.get(url).status_code == 200
+    client.force_login(reviewer_liuxi)  # in scope, but reviewers do not start revisions
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(committee_xinghua)  # another community: not even there
+    assert client.get(url).status_code == 404

@@ -50,11 +50,11 @@ V2_TEXT = [
 
 
 @pytest.fixture
-def adopted_twice(xinghua, committee_xinghua, reviewer_liuxi):
-    covenant = make_covenant(xinghua, committee_xinghua)
-    v1 = adopt(covenant, committee_xinghua, reviewer_liuxi, "2023年版", 2023)
-    edit_draft(covenant, committee_xinghua, V2_TEXT)
-    v2 = adopt(covenant, committee_xinghua, reviewer_liuxi, "2026年修订", 2026)
+def adopted_twice(shiqiao, committee_shiqiao, reviewer_liuxi):
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    v1 = adopt(covenant, committee_shiqiao, reviewer_liuxi, "2023年版", 2023)
+    edit_draft(covenant, committee_shiqiao, V2_TEXT)
+    v2 = adopt(covenant, committee_shiqiao, reviewer_liuxi, "2026年修订", 2026)
     covenant.refresh_from_db()
     return covenant, v1, v2
 
@@ -95,14 +95,14 @@ def test_diff_with_bad_versions_says_so(client, adopted_twice):
     assert "请从列表中选择两个版本" in response.content.decode()
 
 
-def test_unpublished_covenant_is_not_public(client, xinghua, committee_xinghua):
-    covenant = make_covenant(xinghua, committee_xinghua)
-    assert client.get("/liuxi/xinghua/covenant/").status_code == 404
+def test_unpublished_covenant_is_not_public(client, shiqiao, committee_shiqiao):
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    assert client.get("/liuxi/shiqiao/covenant/").status_code == 404
     assert covenant.live is False
 
 
 def test_covenant_page_queries_do_not_grow_with_articles_or_versions(
-    client, xinghua, committee_xinghua, reviewer_liuxi
+    client, shiqiao, committee_shiqiao, reviewer_liuxi
 ):
     def count(url):
         client.get(url)
@@ -110,8 +110,8 @@ def test_covenant_page_queries_do_not_grow_with_articles_or_versions(
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    covenant = make_covenant(xinghua, committee_xinghua)
-    adopt(covenant, committee_xinghua, reviewer_liuxi, "v1", 2020)
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    adopt(covenant, committee_shiqiao, reviewer_liuxi, "v1", 2020)
     small = [count(covenant.url), count(covenant.url + "versions/")]
     many = [
         chapter(
@@ -120,7 +120,7 @@ def test_covenant_page_queries_do_not_grow_with_articles_or_versions(
         for n in range(15)
     ]
     for year in range(2021, 2024):
-        edit_draft(covenant, committee_xinghua, many)
-        adopt(covenant, committee_xinghua, reviewer_liuxi, f"v{year}", year)
+        edit_draft(covenant, committee_shiqiao, many)
+        adopt(covenant, committee_shiqiao, reviewer_liuxi, f"v{year}", year)
     large = [count(covenant.url), count(covenant.url + "versions/")]
     assert large == small
