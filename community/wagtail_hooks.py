@@ -65,3 +65,19 @@ def covenant_menu():
         RoleMenuItem("发起修订", reverse("community_start_list"), icon_name="plus", order=300),
     ]
     return SubmenuMenuItem("公约修订", Menu(items=items), icon_name="doc-full", order=250)
+
+
+@hooks.register("before_delete_page")
+def keep_pages_with_covenant_history(request, page):
+    """Deleting a community or township would take covenant procedures with it: refuse."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from community.models import CovenantRevision
+
+    if CovenantRevision.objects.filter(covenant__path__startswith=page.path).exists():
+        messages.error(
+            request, "该页面下有公约修订记录，依规永久保存，不能删除。可以取消发布或移动页面。"
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

@@ -135,13 +135,18 @@ def _stream_json(value) -> str:
 
 
 class CovenantPermissionTester(PagePermissionTester):
-    """Nobody publishes a covenant from the editor; unpublishing is left to site administrators."""
+    """Nobody publishes a covenant from the editor; unpublishing is left to site administrators;
+    nobody deletes a covenant whose procedure is on record."""
 
     def can_publish(self) -> bool:
         return False
 
     def can_unpublish(self) -> bool:
         return self.user.is_active and self.user.is_superuser and super().can_unpublish()
+
+    def can_delete(self, ignore_bulk=False) -> bool:
+        """A covenant with a procedure on record is kept: its history is never deleted."""
+        return not self.page.procedure_revisions.exists() and super().can_delete(ignore_bulk)
 
 
 class CovenantPage(RoutablePageMixin, Page):

@@ -353,3 +353,21 @@ def test_before_publish_hook_refuses_covenants_only(rf, covenant, shiqiao, super
     assert response.status_code == 302
     assert "只能按法定程序公布" in str(next(iter(request._messages)))
     assert refuse_direct_covenant_publish(request, shiqiao) is None
+
+
+def test_covenant_with_a_procedure_cannot_be_deleted_even_by_a_superuser(
+    client, superuser, xinghua
+):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    assert not covenant.permissions_for_user(superuser).can_delete()
+    client.force_login(superuser)
+    for page in (covenant, xinghua, xinghua.get_parent()):
+        client.post(reverse("wagtailadmin_pages:delete", args=(page.pk,)))
+    assert CovenantPage.objects.filter(pk=covenant.pk).exists()
+    assert CovenantRevision.objects.filter(covenant=covenant).count() == 3
+
+
+def test_committee_cannot_unpublish_its_covenant(xinghua, committee_xinghua, superuser):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    assert not covenant.permissions_for_user(committee_xinghua).can_unpublish()
+    assert covenant.permissions_for_user(superuser).can_unpublish()
