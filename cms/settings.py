@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "simple_history",
+    "ninja",  # serves the API docs page from its own static files, no CDN
     "django.contrib.admin",  # needed by wagtail-modeladmin's list filters; not mounted
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
@@ -188,6 +189,50 @@ class CovenantPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "村规民约/居民公约"
         verbose_name_plural = "村规民约/居民公约"
+
+    api_fields = [
+        APIField("kind"),
+        APIField("preamble"),
+        APIField("numbered_text"),
+        APIField("current_version"),
+    ]
+
+    @property
+    def numbered_text(self) -> list[dict]:
+        """The text as the API serves it: chapters and articles with their derived numbers."""
+        from wagtail.rich_text import expand_db_html
+
+        return [
+            {
+                "id": chapter.id,
+                "number": chapter.number,
+                "label": chapter.label,
+                "title": chapter.title,
+                "articles": [
+                    {
+                        "id": a.id,
+                        "number": a.number,
+                        "label": a.label,
+                        "html": expand_db_html(a.html),
+                    }
+                    for a in chapter.articles
+                ],
+            }
+            for chapter in self.outline()
+        ]
+
+    @property
+    def current_version(self) -> dict | None:
+        version = self.versions().first()
+        if version is None:
+            return None
+        return {
+            "id": version.pk,
+            "label": version.version_label,
+            "published_on": version.published_on,
+            "effective_on": version.effective_on,
+            "filing_number": version.filing_number,
+        }
 
     def outline(self) -> list[Chapter]:
         return outline_of(self.body)
