@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
-from wagtail.api.v3.urls import api
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
