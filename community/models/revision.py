@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from community.procedures import MEETING_LABELS, MeetingKind
+from community.models.vote import VoteRecord
 
 
 class Stage(models.TextChoices):
@@ -35,7 +35,7 @@ class CovenantRevisionQuerySet(models.QuerySet):
         return self.filter(stage__in=OPEN_STAGES)
 
 
-class CovenantRevision(models.Model):
+class CovenantRevision(VoteRecord):
     covenant = models.ForeignKey(
         "community.CovenantPage",
         on_delete=models.PROTECT,
@@ -92,22 +92,6 @@ class CovenantRevision(models.Model):
     )
 
     # 审议表决
-    meeting_kind = models.CharField(
-        "会议类型",
-        max_length=30,
-        blank=True,
-        choices=[(k.value, MEETING_LABELS[k]) for k in MeetingKind],
-    )
-    meeting_date = models.DateField("会议日期", null=True, blank=True)
-    notice_date = models.DateField("会议通知日期", null=True, blank=True)
-    eligible = models.PositiveIntegerField("应到人数", null=True, blank=True)
-    present = models.PositiveIntegerField("到会人数", null=True, blank=True)
-    households = models.PositiveIntegerField("总户数", null=True, blank=True)
-    households_represented = models.PositiveIntegerField("到会代表户数", null=True, blank=True)
-    women_present = models.PositiveIntegerField("到会女性人数", null=True, blank=True)
-    votes_for = models.PositiveIntegerField("赞成", null=True, blank=True)
-    votes_against = models.PositiveIntegerField("反对", null=True, blank=True)
-    abstentions = models.PositiveIntegerField("弃权", null=True, blank=True)
     authorisation = models.CharField("村民会议授权", max_length=200, blank=True)
     voted_revision = models.ForeignKey(
         "wagtailcore.Revision",
@@ -154,12 +138,3 @@ class CovenantRevision(models.Model):
     def __str__(self) -> str:
         label = self.version_label or self.get_stage_display()
         return f"{self.covenant.title} · {label}"
-
-    @property
-    def tally(self) -> str:
-        if self.votes_for is None:
-            return ""
-        return (
-            f"应到 {self.eligible} 人，到会 {self.present} 人；"
-            f"赞成 {self.votes_for}，反对 {self.votes_against}，弃权 {self.abstentions}"
-        )
