@@ -179,5 +179,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env.bool("PASSWORD_RESET_ENABLED", default=Fals
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
+# Days an agenda must be public before its consultation (提前通报); DOMAIN.md §3, local practice.
+CONSULTATION_NOTICE_DAYS = env.int("CONSULTATION_NOTICE_DAYS", default=3)
+# Days after which an agenda with no new implementation update is flagged on the dashboard.
+FEEDBACK_OVERDUE_DAYS = 30
+
 # django-simple-history: history rows are never deleted with their record (docs/operations.md).
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -109,6 +109,12 @@ class CommunityPage(Page):
         "未填写时，村规民约只能由村民会议表决。",
     )
 
+    decisions_enabled = models.BooleanField(
+        "城市社区使用四议两公开",
+        default=False,
+        help_text="村始终适用“四议两公开”；城市社区如需使用，请勾选。",
+    )
+
     objects = PageManager.from_queryset(CommunityPageQuerySet)()
 
     content_panels = [
@@ -120,6 +126,7 @@ class CommunityPage(Page):
                 FieldRowPanel([FieldPanel("households"), FieldPanel("adult_residents")]),
                 FieldPanel("representatives"),
                 FieldPanel("representatives_authorisation"),
+                FieldPanel("decisions_enabled"),
             ],
             heading="人口与代表",
         ),

@@ -1,0 +1,212 @@
+"""Consultation agendas (协商议程) and the index that lists them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+
+from consultation.procedures import check_notice
+
+INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+PARTIES = [
+    "基层政府及其派出机关", "村(社区)党组织", "村(居)民委员会", "村(居)务监督委员会", "村(居)民小组",
+    "驻村(社区)单位", "社区社会组织", "业主委员会", "农村集体经济组织", "农民合作组织", "物业服务企业",
+    "户籍居民", "非户籍居民代表", "其他利益相关方",
+]  # fmt: skip
+PARTY_CHOICES = [(p, p) for p in PARTIES]
+
+
+class ConsultationIndexPage(Page):
+    """协商议事: the community's consultation agendas and their outcomes."""
+
+    intro = RichTextField("说明", blank=True, features=INTRO_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["community.CommunityPage"]
+    subpage_types = ["consultation.ConsultationPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "协商议事栏目"
+        verbose_name_plural = "协商议事栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["agendas"] = (
+            ConsultationPage.objects.child_of(self)
+            .live()
+            .with_status()
+            .order_by("-starts_at", "-pk")
+        )
+        return context
+
+
+class Status(models.TextChoices):
+    COLLECTING = "collecting", "征集议题"
+    ANNOUNCED = "announced", "已公告"
+    DELIBERATED = "deliberated", "已协商"
+    IMPLEMENTING = "implementing", "落实中"
+    DONE = "done", "已办结"
+
+
+class ConsultationPageQuerySet(PageQuerySet):
+    def with_status(self):
+        """Annotate what the status is derived from, in the same query (no query per agenda)."""
+        from consultation.models.records import Deliberation, ImplementationUpdate
+
+        published_updates = ImplementationUpdate.objects.published().filter(agenda=OuterRef("pk"))
+        return self.annotate(
+            _has_record=Exists(Deliberation.objects.published().filter(agenda=OuterRef("pk"))),
+            _has_update=Exists(published_updates),
+            _is_done=Exists(published_updates.filter(status=ImplementationUpdate.Status.DONE)),
+        )
+
+
+class ConsultationPage(Page):
+    """An agenda: what will be discussed, how, when, where, by whom. Its status follows its records."""
+
+    class Form(models.TextChoices):
+        COUNCIL = "council", "议事会"
+        DIALOGUE = "dialogue", "恳谈会"
+        HEARING = "hearing", "听证会"
+        BOARD = "board", "理事会"
+        MEDIATION = "mediation", "协调会"
+        ONLINE = "online", "网上协商"
+        OTHER = "other", "其他"
+
+    background = RichTextField("背景", blank=True, features=INTRO_FEATURES)
+    form = models.CharField("协商形式", max_length=20, choices=Form.choices, default=Form.COUNCIL)
+    starts_at = models.DateTimeField(
+        "协商时间", null=True, blank=True, help_text="留空表示仍在征集议题。"
+    )
+    place = models.CharField("地点", max_length=200, blank=True)
+    online_link = models.URLField("网上协商链接", blank=True)
+    parties = StreamField(
+        [
+            (
+                "party",
+                blocks.StructBlock(
+                    [
+                        ("category", blocks.ChoiceBlock(choices=PARTY_CHOICES, label="协商主体")),
+                        ("count", blocks.IntegerBlock(min_value=1, label="人数")),
+                    ],
+                    label="参与主体",
+                ),
+            )
+        ],
+        verbose_name="参与主体",
+        blank=True,
+    )
+    materials = StreamField(
+        [("document", DocumentChooserBlock(label="材料"))], verbose_name="协商材料", blank=True
+    )
+    urgent = models.BooleanField(
+        "紧急", default=False, help_text="紧急议题可不受提前公告期限制，但须写明理由。"
+    )
+    urgent_reason = models.TextField("紧急理由", blank=True)
+    from_proposal = models.BooleanField("来自居民提议", default=False)
+
+    objects = PageManager.from_queryset(ConsultationPageQuerySet)()
+
+    content_panels = [
+        FieldPanel("title", heading="议题"),
+        FieldPanel("background"),
+        FieldPanel("form"),
+        MultiFieldPanel(
+            [
+                FieldPanel("starts_at"),
+                FieldRowPanel([FieldPanel("place"), FieldPanel("online_link")]),
+            ],
+            heading="时间与地点",
+        ),
+        FieldPanel("parties"),
+        InlinePanel("agenda_items", heading="议程", label="议程事项"),
+        FieldPanel("materials"),
+        MultiFieldPanel([FieldPanel("urgent"), FieldPanel("urgent_reason")], heading="紧急议题"),
+    ]
+
+    parent_page_types = ["consultation.ConsultationIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "协商议题"
+        verbose_name_plural = "协商议题"
+
+    @property
+    def status(self) -> str:
+        if self.starts_at is None:
+            return Status.COLLECTING
+        if hasattr(self, "_has_record"):
+            record, update, done = self._has_record, self._has_update, self._is_done
+        else:
+            from consultation.models.records import Deliberation, ImplementationUpdate
+
+            record = Deliberation.objects.published().filter(agenda=self).exists()
+            updates = ImplementationUpdate.objects.published().filter(agenda=self)
+            update = updates.exists()
+            done = updates.filter(status=ImplementationUpdate.Status.DONE).exists()
+        if done:
+            return Status.DONE
+        if update:
+            return Status.IMPLEMENTING
+        if record:
+            return Status.DELIBERATED
+        return Status.ANNOUNCED
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    def notice_violations(self, announced_at=None):
+        """Why this agenda may not be announced (published) now, if it may not."""
+        announced_at = self.first_published_at or announced_at or timezone.now()
+        return check_notice(
+            self.starts_at,
+            announced_at,
+            settings.CONSULTATION_NOTICE_DAYS,
+            self.urgent,
+            self.urgent_reason,
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.urgent and not self.urgent_reason.strip():
+            raise ValidationError({"urgent_reason": "标为“紧急”的议题必须写明紧急理由。"})
+        if self.go_live_at:
+            found = self.notice_violations(announced_at=self.go_live_at)
+            if found:
+                raise ValidationError({"go_live_at": found[0].message})
+
+    def get_context(self, request, *args, **kwargs):
+        from consultation.models.records import Deliberation, ImplementationUpdate
+
+        context = super().get_context(request, *args, **kwargs)
+        context["records"] = list(
+            Deliberation.objects.published().filter(agenda=self).order_by("held_at")
+        )
+        context["updates"] = list(
+            ImplementationUpdate.objects.published().filter(agenda=self).order_by("date", "pk")
+        )
+        context["items"] = list(self.agenda_items.all())
+        return context
+
+
+class AgendaItem(Orderable):
+    page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField("事项", max_length=200)
+    description = models.TextField("说明", blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "议程事项"
+        verbose_name_plural = "议程事项"

@@ -1,0 +1,84 @@
+"""PublicRecord: a record that is a draft until the committee publishes it, and once published is
+changed only as a correction with a reason, which the public page shows."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+BOOKKEEPING = {
+    "id",
+    "published_at",
+    "corrected_at",
+    "correction_reason",
+    "created_at",
+    "updated_at",
+}
+
+
+class PublicRecordQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def for_user(self, user):
+        from community.models import CommunityPage
+
+        return self.filter(community__in=CommunityPage.objects.for_user(user).values("pk"))
+
+
+class PublicRecord(models.Model):
+    community = models.ForeignKey(
+        "community.CommunityPage",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="村/社区",
+        editable=False,
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    corrected_at = models.DateTimeField("最近更正时间", null=True, blank=True, editable=False)
+    correction_reason = models.TextField("更正理由", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def publish(self, user, reason: str = "发布") -> None:
+        if self.published_at is None:
+            self.published_at = timezone.now()
+            self._change_reason = reason
+            self._history_user = user
+            self.save()
+
+    def correct(self, user, reason: str) -> None:
+        """Save changes to a published record, as a correction that says why."""
+        if not reason.strip():
+            raise ValidationError({"correction_reason": "已发布的记录只能在写明更正理由后修改。"})
+        self.correction_reason = reason
+        self.corrected_at = timezone.now()
+        self._correcting = True
+        self._change_reason = f"更正：{reason}"
+        self._history_user = user
+        self.save()
+
+    def _content(self, instance) -> dict:
+        return {
+            f.attname: f.value_from_object(instance)
+            for f in self._meta.concrete_fields
+            if f.name not in BOOKKEEPING
+        }
+
+    def save(self, *args, **kwargs):
+        if self.pk and not getattr(self, "_correcting", False):
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.published_at and self._content(stored) != self._content(self):
+                raise ValidationError(
+                    "已发布的记录只能在写明更正理由后修改（公开页面会显示更正时间）。"
+                )
+        self._correcting = False
+        super().save(*args, **kwargs)

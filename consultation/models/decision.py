@@ -1,0 +1,149 @@
+"""Decision: a village's major matter decided by 四议两公开 (DOMAIN.md §4)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from community.models.vote import VoteRecord
+from community.procedures import errors
+from consultation.models.base import PublicRecordQuerySet
+from consultation.procedures import DECISION_STEPS, check_decision_steps
+
+
+def _step_fields(key: str, label: str):
+    return (
+        models.DateField(f"{label}日期", null=True, blank=True),
+        models.PositiveIntegerField(f"{label}参加人数", null=True, blank=True),
+        models.TextField(f"{label}结果", blank=True),
+    )
+
+
+class DecisionQuerySet(PublicRecordQuerySet):
+    def published(self):
+        """Decisions whose resolution has been made public (决议公开)."""
+        return self.filter(resolution_published_on__isnull=False)
+
+
+class Decision(VoteRecord):
+    community = models.ForeignKey(
+        "community.CommunityPage",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="村/社区",
+    )
+    title = models.CharField("事项", max_length=200)
+    summary = models.TextField("事项说明")
+    consultation = models.ForeignKey(
+        "consultation.ConsultationPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name="关联协商议题",
+    )
+
+    proposal_on, proposal_participants, proposal_outcome = _step_fields("proposal", "党组织提议")
+    discussion_on, discussion_participants, discussion_outcome = _step_fields(
+        "discussion", "两委会议商议"
+    )
+    party_review_on, party_review_participants, party_review_outcome = _step_fields(
+        "party_review", "党员大会审议"
+    )
+    resolution_outcome = models.TextField("决议内容", blank=True)
+    resolution_published_on, resolution_published_participants, resolution_published_outcome = (
+        _step_fields("resolution_published", "决议公开")
+    )
+    result_published_on, result_published_participants, result_published_outcome = _step_fields(
+        "result_published", "实施结果公开"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(verbose_name="四议两公开历史")
+    objects = DecisionQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("community"),
+        FieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("consultation"),
+        *[
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel(f"{key}_on"), FieldPanel(f"{key}_participants")]),
+                    FieldPanel(f"{key}_outcome"),
+                ],
+                heading=f"第{n}步 {label}",
+            )
+            for n, (key, label) in enumerate(DECISION_STEPS[:3], start=1)
+        ],
+        MultiFieldPanel(
+            [
+                FieldPanel("meeting_kind"),
+                FieldRowPanel([FieldPanel("meeting_date"), FieldPanel("notice_date")]),
+                FieldRowPanel(
+                    [FieldPanel("eligible"), FieldPanel("present"), FieldPanel("women_present")]
+                ),
+                FieldRowPanel([FieldPanel("households"), FieldPanel("households_represented")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("votes_for"),
+                        FieldPanel("votes_against"),
+                        FieldPanel("abstentions"),
+                    ]
+                ),
+                FieldPanel("resolution_outcome"),
+            ],
+            heading="第4步 村民会议或村民代表会议决议",
+        ),
+        *[
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel(f"{key}_on"), FieldPanel(f"{key}_participants")]),
+                    FieldPanel(f"{key}_outcome"),
+                ],
+                heading=f"第{n}步 {label}",
+            )
+            for n, (key, label) in enumerate(DECISION_STEPS[4:], start=5)
+        ],
+    ]
+
+    class Meta:
+        verbose_name = "四议两公开"
+        verbose_name_plural = "四议两公开"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def step_dates(self) -> dict:
+        return {
+            key: (self.meeting_date if key == "resolution" else getattr(self, f"{key}_on"))
+            for key, _ in DECISION_STEPS
+        }
+
+    @property
+    def current_step(self) -> str:
+        done = [label for key, label in DECISION_STEPS if self.step_dates()[key]]
+        return done[-1] if done else "未开始"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.community_id
+            and self.community.kind == "urban"
+            and not self.community.decisions_enabled
+        ):
+            raise ValidationError("城市社区默认不使用四议两公开；如需使用，请在社区页面中启用。")
+        problems = {}
+        for violation in check_decision_steps(self.step_dates()):
+            field = "meeting_date" if violation.field == "resolution_on" else violation.field
+            problems.setdefault(field, violation.message)
+        if self.meeting_date and self.community_id:
+            # The same quorum and majority as a covenant vote; the 代表会议 authorisation that a
+            # covenant needs is not asked of an ordinary major matter.
+            for violation in errors(self.check_vote(self.community.kind, authorised=True)):
+                problems.setdefault(violation.field or "meeting_kind", violation.message)
+        if problems:
+            raise ValidationError(problems)

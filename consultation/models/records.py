@@ -1,0 +1,188 @@
+"""What happened at a consultation (Deliberation) and after it (ImplementationUpdate)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageChooserBlock
+
+from community.models.vote import VoteRecord
+from community.procedures import errors
+from consultation.models.agenda import PARTY_CHOICES, ConsultationPage
+from consultation.models.base import PublicRecord
+
+STANCES = [("support", "赞成"), ("oppose", "反对"), ("neutral", "中立"), ("suggest", "建议")]
+STANCE_LABELS = dict(STANCES)
+
+
+class AttendanceBlock(blocks.StructBlock):
+    category = blocks.ChoiceBlock(choices=PARTY_CHOICES, label="参与主体")
+    count = blocks.IntegerBlock(min_value=0, label="到会人数")
+
+    class Meta:
+        label = "到会情况"
+
+
+class OpinionBlock(blocks.StructBlock):
+    speaker_category = blocks.ChoiceBlock(choices=PARTY_CHOICES, label="发言人身份")
+    speaker_name = blocks.CharBlock(
+        required=False,
+        label="发言人姓名",
+        help_text="选填。仅本村(社区)委员会和区民政可见，不会公开。",
+    )
+    summary = blocks.TextBlock(label="发言摘要")
+    stance = blocks.ChoiceBlock(choices=STANCES, label="态度")
+
+    class Meta:
+        label = "意见"
+
+
+def agenda_community(agenda: ConsultationPage):
+    return agenda.get_parent().get_parent().specific
+
+
+class Deliberation(PublicRecord, VoteRecord):
+    """协商记录: who came, who said what (by category), and what was agreed."""
+
+    agenda = models.ForeignKey(
+        ConsultationPage,
+        on_delete=models.PROTECT,
+        related_name="deliberations",
+        verbose_name="协商议题",
+    )
+    held_at = models.DateTimeField("协商时间")
+    chair = models.CharField("主持人", max_length=50)
+    recorder = models.CharField("记录人", max_length=50)
+    attendance = StreamField(
+        [("attendance", AttendanceBlock())], verbose_name="到会情况", blank=True
+    )
+    opinions = StreamField([("opinion", OpinionBlock())], verbose_name="发言与意见", blank=True)
+    outcome = models.TextField("协商意见", help_text="协商形成的意见，将向居民公开。")
+
+    history = HistoricalRecords(verbose_name="协商记录历史")
+
+    panels = [
+        FieldPanel("agenda"),
+        FieldRowPanel([FieldPanel("held_at"), FieldPanel("chair"), FieldPanel("recorder")]),
+        FieldPanel("attendance"),
+        FieldPanel("opinions"),
+        FieldPanel("outcome"),
+        MultiFieldPanel(
+            [
+                FieldPanel("meeting_kind"),
+                FieldRowPanel([FieldPanel("meeting_date"), FieldPanel("notice_date")]),
+                FieldRowPanel(
+                    [FieldPanel("eligible"), FieldPanel("present"), FieldPanel("women_present")]
+                ),
+                FieldRowPanel([FieldPanel("households"), FieldPanel("households_represented")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("votes_for"),
+                        FieldPanel("votes_against"),
+                        FieldPanel("abstentions"),
+                    ]
+                ),
+            ],
+            heading="表决（如有）",
+            classname="collapsed",
+        ),
+        FieldPanel("correction_reason"),
+    ]
+
+    class Meta:
+        verbose_name = "协商记录"
+        verbose_name_plural = "协商记录"
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.agenda.title} · {self.held_at:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.agenda_id is None:
+            return
+        community = agenda_community(self.agenda)
+        if self.has_vote:
+            found = errors(self.check_vote(community.kind))
+            if found:
+                raise ValidationError(
+                    {
+                        v.field
+                        if v.field in {f.name for f in self._meta.fields}
+                        else "meeting_kind": v.message
+                        for v in found
+                    }
+                )
+
+    def save(self, *args, **kwargs):
+        if self.agenda_id and not self.community_id:
+            self.community = agenda_community(self.agenda)
+        super().save(*args, **kwargs)
+
+    def public_opinions(self) -> list[dict]:
+        """Opinions as the public and the API may see them: category, stance and summary, no name."""
+        return [
+            {
+                "speaker_category": block.value["speaker_category"],
+                "stance": block.value["stance"],
+                "stance_label": STANCE_LABELS.get(block.value["stance"], ""),
+                "summary": block.value["summary"],
+            }
+            for block in self.opinions
+        ]
+
+    def public_attendance(self) -> list[dict]:
+        return [
+            {"category": b.value["category"], "count": b.value["count"]} for b in self.attendance
+        ]
+
+
+class ImplementationUpdate(PublicRecord):
+    """落实反馈: what has been done about the outcome, published one by one."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "推进中"
+        BLOCKED = "blocked", "遇到困难"
+        DONE = "done", "已办结"
+
+    agenda = models.ForeignKey(
+        ConsultationPage, on_delete=models.PROTECT, related_name="updates", verbose_name="协商议题"
+    )
+    date = models.DateField("日期")
+    status = models.CharField(
+        "进展", max_length=20, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    text = models.TextField("进展情况")
+    photos = StreamField(
+        [("image", ImageChooserBlock(label="照片"))], verbose_name="照片", blank=True
+    )
+    documents = StreamField(
+        [("document", DocumentChooserBlock(label="文件"))], verbose_name="文件", blank=True
+    )
+
+    history = HistoricalRecords(verbose_name="落实反馈历史")
+
+    panels = [
+        FieldPanel("agenda"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("status")]),
+        FieldPanel("text"),
+        FieldPanel("photos"),
+        FieldPanel("documents"),
+        FieldPanel("correction_reason"),
+    ]
+
+    class Meta:
+        verbose_name = "落实反馈"
+        verbose_name_plural = "落实反馈"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agenda.title} · {self.date:%Y-%m-%d} {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.agenda_id and not self.community_id:
+            self.community = agenda_community(self.agenda)
+        super().save(*args, **kwargs)
