@@ -44,6 +44,16 @@ class PublicRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.pk and not getattr(self, "_correcting", False):
+            stored = type(self).objects.filter(pk=self.pk).first()
+            if stored and stored.published_at and self._content(stored) != self._content(self):
+                raise ValidationError(
+                    "已发布的记录只能在写明更正理由后修改（公开页面会显示更正时间）。"
+                )
+        self._correcting = False
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -72,13 +82,3 @@ class PublicRecord(models.Model):
             for f in self._meta.concrete_fields
             if f.name not in BOOKKEEPING
         }
-
-    def save(self, *args, **kwargs):
-        if self.pk and not getattr(self, "_correcting", False):
-            stored = type(self).objects.filter(pk=self.pk).first()
-            if stored and stored.published_at and self._content(stored) != self._content(self):
-                raise ValidationError(
-                    "已发布的记录只能在写明更正理由后修改（公开页面会显示更正时间）。"
-                )
-        self._correcting = False
-        super().save(*args, **kwargs)
