@@ -237,3 +237,20 @@ def role_kinds(user, community: CommunityPage) -> set[str]:
         elif role.kind == Role.Kind.REVIEWER and role.page.path == township_path:
             kinds.add(Role.Kind.REVIEWER)
     return kinds
+
+
+def committee_communities(user):
+    """The communities whose records `user` may create and edit (superusers: all)."""
+    if not (user and user.is_authenticated and user.is_active and user.pk):
+        return CommunityPage.objects.none()
+    if user.is_superuser:
+        return CommunityPage.objects.all()
+    pages = Role.objects.filter(group__user=user, kind=Role.Kind.COMMITTEE).values("page_id")
+    return CommunityPage.objects.filter(pk__in=pages)
+
+
+def may_see_personal_names(user, community: CommunityPage) -> bool:
+    """Speakers' names: the community's committee and district staff only (DOMAIN: personal data)."""
+    if user and user.is_active and user.is_superuser:
+        return True
+    return bool(role_kinds(user, community) & {Role.Kind.COMMITTEE, Role.Kind.DISTRICT})

@@ -177,6 +177,22 @@ class ConsultationPage(Page):
             self.urgent_reason,
         )
 
+    def save(self, *args, **kwargs):
+        """Refuse going live, or moving the meeting, when the notice period is not kept, on every
+        path (the editor is stopped earlier, by a before_publish_page hook, with a message)."""
+        update_fields = kwargs.get("update_fields")
+        if self.live and (update_fields is None or {"live", "starts_at"} & set(update_fields)):
+            stored = (
+                ConsultationPage.objects.filter(pk=self.pk).values("live", "starts_at").first()
+                if self.pk
+                else None
+            )
+            if stored is None or not stored["live"] or stored["starts_at"] != self.starts_at:
+                found = self.notice_violations()
+                if found:
+                    raise ValidationError(found[0].message, code=found[0].code)
+        return super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.urgent and not self.urgent_reason.strip():

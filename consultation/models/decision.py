@@ -117,6 +117,10 @@ class Decision(VoteRecord):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_published(self) -> bool:
+        return self.resolution_published_on is not None
+
     def step_dates(self) -> dict:
         return {
             key: (self.meeting_date if key == "resolution" else getattr(self, f"{key}_on"))
