@@ -178,9 +178,11 @@ def seed_users() -> list[DemoLogin]:
 
 def seed() -> list[DemoLogin]:
     from community.demo_covenants import seed_covenants
+    from consultation.demo import seed_consultations
 
     seed_tree()
     sync_roles()
     logins = seed_users()
     seed_covenants()
+    seed_consultations()
     return logins

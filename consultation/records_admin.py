@@ -9,7 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import InspectView
+from wagtail_modeladmin.views import CreateView, InspectView
 
 from community.models import Role
 from community.roles import committee_communities, may_see_personal_names
@@ -113,9 +113,20 @@ class DeliberationInspectView(InspectView):
         return super().get_field_display_value(field_name, field)
 
 
+class PrefilledCreateView(CreateView):
+    """`?agenda=<page id>` preselects the agenda, for the button on an agenda's admin page."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("agenda", "").isdigit():
+            initial["agenda"] = int(self.request.GET["agenda"])
+        return initial
+
+
 class ScopedAdmin(ModelAdmin):
     permission_helper_class = RecordPermissionHelper
     inspect_view_enabled = True
+    create_view_class = PrefilledCreateView
 
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user).select_related("community")

@@ -19,3 +19,39 @@ def keep_the_notice_period(request, page):
 
 
 ConsultationRecordsGroup().register_with_wagtail()
+
+
+@hooks.register("register_page_header_buttons")
+def record_buttons_for_agenda(page, user, view_name, next_url=None):
+    """One click from an agenda to its deliberation record or a new implementation update."""
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from community.roles import committee_communities
+
+    if not isinstance(page.specific_deferred, ConsultationPage):
+        return
+    community_id = page.get_parent().get_parent().pk
+    if not committee_communities(user).filter(pk=community_id).exists():
+        return
+    create = reverse("consultation_deliberation_modeladmin_create")
+    yield Button(
+        "新建协商记录", url=f"{create}?agenda={page.pk}", icon_name="clipboard-list", priority=80
+    )
+    create = reverse("consultation_implementationupdate_modeladmin_create")
+    yield Button("新建落实反馈", url=f"{create}?agenda={page.pk}", icon_name="tasks", priority=81)
+
+
+@hooks.register("before_delete_page")
+def keep_pages_with_consultation_records(request, page):
+    """Records point at their agenda; deleting the agenda (or a community above it) is refused."""
+    from consultation.models import Deliberation, ImplementationUpdate
+
+    agendas = ConsultationPage.objects.filter(path__startswith=page.path).values("pk")
+    if any(
+        model.objects.filter(agenda__in=agendas).exists()
+        for model in (Deliberation, ImplementationUpdate)
+    ):
+        messages.error(request, "该页面下有协商记录或落实反馈，依规保存，不能删除。可以取消发布。")
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

@@ -212,8 +212,15 @@ class CommunityPage(Page):
         return self.get_children().live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
+        from consultation.models import Decision
+
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_sections()
+        context["decisions"] = (
+            Decision.objects.published()
+            .filter(community=self)
+            .order_by("-resolution_published_on")[:10]
+        )
         return context
 
 

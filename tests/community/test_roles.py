@@ -114,10 +114,12 @@ def test_a_hand_made_group_of_the_same_name_is_adopted(liuxi):
     assert Role.objects.get(page=community).group.name == "委员会:枫林村"
 
 
-def test_group_of_a_deleted_community_is_reported_not_deleted(shiqiao):
-    shiqiao.delete()
-    assert Group.objects.filter(name="委员会:石桥村").exists()
-    assert orphan_groups() == ["委员会:石桥村"]
+def test_group_of_a_deleted_community_is_reported_not_deleted(liuxi):
+    community = CommunityPage(title="枫林村", slug="fenglin", households=100, adult_residents=260)
+    liuxi.add_child(instance=community)
+    community.delete()
+    assert Group.objects.filter(name="委员会:枫林村").exists()
+    assert orphan_groups() == ["委员会:枫林村"]
 
 
 def test_sync_roles_command_says_when_nothing_changed(capsys):

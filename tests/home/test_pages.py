@@ -80,7 +80,8 @@ def test_draft_pages_are_not_public(client, liuxi):
     assert "杏花村" not in client.get("/").content.decode()
 
 
-def test_index_sections_render(client):
-    assert "暂无公示内容" in client.get("/dongcheng/yinxing/notices/").content.decode()
-    assert "暂无协商议题" in client.get("/dongcheng/yinxing/consultations/").content.decode()
-    assert NoticeIndexPage.objects.count() == ConsultationIndexPage.objects.count() == 5
+def test_empty_sections_say_so(client, home):
+    _grow_district(home, townships=1, communities_each=1)
+    assert "暂无公示内容" in client.get("/grow-0/c0/notices/").content.decode()
+    assert "暂无协商议题" in client.get("/grow-0/c0/consultations/").content.decode()
+    assert NoticeIndexPage.objects.count() == ConsultationIndexPage.objects.count() == 6

@@ -1,0 +1,171 @@
+"""Demo consultations: every community gets an agenda in each status, with its records and
+updates, and every village one 四议两公开 decision through all six steps. Idempotent."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from community.models import CommunityPage, Role
+from consultation.models import (
+    ConsultationIndexPage,
+    ConsultationPage,
+    Decision,
+    Deliberation,
+    ImplementationUpdate,
+)
+
+TOPICS = {
+    "village": [
+        ("村内主干道路灯增设议题征集", "夜间出行不便，征集村民对路灯位置和数量的意见。", None),
+        (
+            "村文化礼堂使用管理办法协商",
+            "文化礼堂使用频繁，需要明确预约、收费和卫生责任。",
+            "announced",
+        ),
+        (
+            "茶园机耕路拓宽方案协商",
+            "机耕路过窄，采茶季农用车通行困难，需协商拓宽占地补偿。",
+            "deliberated",
+        ),
+        (
+            "村级公益性岗位设置协商",
+            "拟设置保洁、护林等公益性岗位，协商岗位数量和人选条件。",
+            "implementing",
+        ),
+        ("村口停车场收费标准协商", "节假日游客车辆多，协商停车场是否收费及收入用途。", "done"),
+    ],
+    "urban": [
+        ("小区充电桩增设议题征集", "电动汽车增多，征集居民对充电桩选址的意见。", None),
+        ("3号楼加装电梯协商", "3号楼老人多，协商加装电梯的费用分摊和低层住户补偿。", "announced"),
+        (
+            "社区公园广场舞噪音协调",
+            "晚间广场舞音量影响周边居民休息，协调活动时间和音量。",
+            "deliberated",
+        ),
+        ("老旧小区雨污分流改造协商", "改造期间道路开挖，协商施工时段和停车安排。", "implementing"),
+        ("楼道堆物清理协商", "楼道堆放杂物存在消防隐患，协商清理方式和长效管理。", "done"),
+    ],
+}
+PARTIES = {
+    "village": [
+        ("村(社区)党组织", 3),
+        ("村(居)民委员会", 5),
+        ("村(居)民小组", 9),
+        ("户籍居民", 20),
+    ],
+    "urban": [
+        ("村(社区)党组织", 3),
+        ("村(居)民委员会", 5),
+        ("业主委员会", 3),
+        ("物业服务企业", 2),
+        ("户籍居民", 25),
+    ],
+}
+OPINIONS = [
+    ("户籍居民", "王秀英", "support", "赞成方案，希望尽快实施。"),
+    ("村(居)民小组", "", "suggest", "建议先在一个小组试点，再全面推开。"),
+    ("户籍居民", "张国强", "oppose", "担心费用分摊不公平，要求公开测算依据。"),
+]
+
+
+def _committee(community: CommunityPage):
+    User = get_user_model()
+    role = Role.objects.filter(kind=Role.Kind.COMMITTEE, page=community).first()
+    return User.objects.filter(groups=role.group).first() if role else None
+
+
+def _record(model, user, reason, **fields):
+    record = model(**fields)
+    record._history_user = user
+    record._change_reason = reason
+    record.save()
+    return record
+
+
+def seed_consultations() -> None:
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for community in CommunityPage.objects.order_by("path"):
+        index = ConsultationIndexPage.objects.child_of(community).first()
+        if index is None or index.get_children().exists():
+            continue
+        user = _committee(community)
+        for n, (title, background, status) in enumerate(TOPICS[community.kind], start=1):
+            starts_at = None
+            if status == "announced":
+                starts_at = now + datetime.timedelta(days=10)
+            elif status:
+                starts_at = now - datetime.timedelta(days=120 - 20 * n)
+            agenda = ConsultationPage(
+                title=title,
+                slug=f"topic-{n}",
+                background=f"<p>{background}</p>",
+                form=ConsultationPage.Form.COUNCIL if n % 2 else ConsultationPage.Form.DIALOGUE,
+                starts_at=starts_at,
+                place=f"{community.title}党群服务中心议事室",
+                parties=[
+                    {"type": "party", "value": {"category": c, "count": k}}
+                    for c, k in PARTIES[community.kind]
+                ],
+                first_published_at=(starts_at - datetime.timedelta(days=7)) if starts_at else now,
+                owner=user,
+            )
+            index.add_child(instance=agenda)
+            agenda.agenda_items.create(title="通报议题背景和前期意见征集情况", sort_order=0)
+            agenda.agenda_items.create(title="各方发表意见", sort_order=1)
+            agenda.agenda_items.create(title="形成协商意见", sort_order=2)
+            agenda.save_revision(user=user).publish(user=user)
+            if status in (None, "announced"):
+                continue
+            record = _record(
+                Deliberation, user, "录入协商记录",
+                agenda=agenda, held_at=starts_at, chair="李秀兰" if community.kind == "village" else "陈晓燕",
+                recorder="周敏", outcome="经充分协商，同意按修改后的方案实施，由委员会负责落实并定期反馈。",
+                attendance=[{"type": "attendance", "value": {"category": c, "count": k}} for c, k in PARTIES[community.kind]],
+                opinions=[
+                    {"type": "opinion", "value": {"speaker_category": c, "speaker_name": name, "stance": s, "summary": text}}
+                    for c, name, s, text in OPINIONS
+                ],
+            )  # fmt: skip
+            record.publish(user)
+            if status == "deliberated":
+                continue
+            steps = [("in_progress", "已确定实施方案，正在组织施工（采购）。", 7)]
+            if status == "done":
+                steps.append(("done", "已全部完成，经居民代表验收，费用明细已在公开栏公示。", 30))
+            for update_status, text, days in steps:
+                update = _record(
+                    ImplementationUpdate, user, "录入落实反馈",
+                    agenda=agenda, date=(starts_at + datetime.timedelta(days=days)).date(), status=update_status, text=text,
+                )  # fmt: skip
+                update.publish(user)
+        if community.kind == "village":
+            _seed_decision(community, user, now.date())
+
+
+def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None:
+    if Decision.objects.filter(community=community).exists():
+        return
+    start = today - datetime.timedelta(days=90)
+    day = lambda n: start + datetime.timedelta(days=n)  # noqa: E731
+    members = community.representatives
+    decision = Decision(
+        community=community,
+        title="村集体闲置厂房对外出租",
+        summary="村集体原茶厂厂房闲置，拟公开招租，租金收入纳入村集体经济收入。",
+        proposal_on=day(0), proposal_participants=7, proposal_outcome="村党组织提出公开招租的初步方案。",
+        discussion_on=day(5), discussion_participants=9, discussion_outcome="两委会议商议，明确底价和招租方式。",
+        party_review_on=day(12), party_review_participants=38, party_review_outcome="党员大会审议通过。",
+        meeting_kind="village_representatives", meeting_date=day(20), eligible=members,
+        present=members - 3, women_present=(members - 3) // 3 + 1,
+        votes_for=members - 6, votes_against=1, abstentions=2,
+        resolution_outcome="同意以年租金不低于12万元公开招租，租期5年。",
+        resolution_published_on=day(22), resolution_published_participants=0,
+        resolution_published_outcome="决议在村务公开栏和本平台公示7天。",
+        result_published_on=day(60), result_published_participants=0,
+        result_published_outcome="经公开竞价，以年租金13.6万元出租，合同已签订，首年租金已入账。",
+    )  # fmt: skip
+    decision.full_clean()
+    decision._history_user = user
+    decision._change_reason = "录入四议两公开"
+    decision.save()
