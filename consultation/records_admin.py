@@ -11,7 +11,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, InspectView
 
-from community.models import Role
+from community.models import CommunityPage, Role
 from community.roles import committee_communities, may_see_personal_names
 from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
 from consultation.models.records import STANCE_LABELS
@@ -76,7 +76,8 @@ class RecordPermissionHelper(PermissionHelper):
         )
 
     def user_can_inspect_obj(self, user, obj):
-        return self.user_can_list(user)
+        """modeladmin fetches the object unscoped, so the scope is checked here."""
+        return CommunityPage.objects.for_user(user).filter(pk=obj.community_id).exists()
 
     def user_can_create(self, user):
         return committee_communities(user).exists()
