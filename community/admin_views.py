@@ -13,7 +13,7 @@ from community import forms as step_forms
 from community import transitions
 from community.diff import diff_covenants
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Role, Stage
-from community.roles import role_kinds
+from community.roles import committee_communities, role_kinds
 from community.transitions import STEPS, ProcedureError, available_steps
 
 STEP_FORMS = {
@@ -169,10 +169,19 @@ def start_list(request):
     for path in CommunityPage.objects.for_user(request.user).values_list("path", flat=True):
         scope |= Q(path__startswith=path)
     open_ids = set(CovenantRevision.objects.open().values_list("covenant_id", flat=True))
-    rows = [
-        (covenant, covenant.pk in open_ids)
-        for covenant in CovenantPage.objects.filter(scope).order_by("path")
-    ]
+    titles = dict(CommunityPage.objects.values_list("path", "title"))
+    own = set(committee_communities(request.user).values_list("path", flat=True))
+    rows = []
+    for covenant in CovenantPage.objects.filter(scope).order_by("path"):
+        community_path = covenant.path[: -covenant.steplen]
+        rows.append(
+            (
+                covenant,
+                titles.get(community_path, ""),
+                covenant.pk in open_ids,
+                community_path in own,
+            )
+        )
     context = {"page_title": "发起公约修订", "header_icon": "doc-full", "rows": rows}
     return TemplateResponse(request, "community/admin/start_list.html", context)
 
@@ -213,7 +222,12 @@ def review_queue(request):
         .select_related("covenant", "community")
         .order_by("updated_at")
     )
-    rows = [(r, available_steps(r, request.user)) for r in revisions]
+    kinds_by_community: dict[int, set[str]] = {}
+    rows = []
+    for r in revisions:
+        if r.community_id not in kinds_by_community:
+            kinds_by_community[r.community_id] = role_kinds(request.user, r.community)
+        rows.append((r, available_steps(r, request.user, kinds_by_community[r.community_id])))
     context = {"page_title": "待审核与备案", "header_icon": "tasks", "rows": rows, "steps": STEPS}
     return TemplateResponse(request, "community/admin/review_queue.html", context)
 

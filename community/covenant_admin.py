@@ -65,6 +65,9 @@ class CovenantRevisionAdmin(ModelAdmin):
     add_to_admin_menu = False
     permission_helper_class = RevisionPermissionHelper
     button_helper_class = RevisionButtonHelper
+    history_view_enabled = (
+        False  # modeladmin loads it unscoped; history is on the record's own page
+    )
     list_display = ("covenant", "community", "stage", "version_label", "updated_at")
     list_filter = (TownshipFilter, "community", "stage", "imported", "updated_at")
     search_fields = ("covenant__title", "community__title", "version_label", "filing_number")

@@ -30,6 +30,10 @@ class ArticleChange:
     moved: bool = False
 
     @property
+    def formatting_only(self) -> bool:
+        return self.kind == "changed" and all(s.op == "equal" for s in self.segments)
+
+    @property
     def renumbered(self) -> bool:
         return bool(self.old and self.new and self.old.number != self.new.number)
 
@@ -106,7 +110,10 @@ def _match(old: list[Article], new: list[Article]) -> dict[int, int]:
     candidates = []
     for j in (j for j in range(len(new)) if j not in matched):
         for i in free_old:
-            ratio = SequenceMatcher(None, old[i].text, new[j].text, autojunk=False).ratio()
+            matcher = SequenceMatcher(None, old[i].text, new[j].text, autojunk=False)
+            if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+                continue
+            ratio = matcher.ratio()
             if ratio >= SIMILAR:
                 candidates.append((ratio, -abs(i - j), j, i))
     taken_old: set[int] = set()
@@ -149,7 +156,7 @@ def diff_covenants(old: list[Article], new: list[Article]) -> CovenantDiff:
         flush_removed(i)
         before = old[i]
         moved = not _same_chapter(before, article)
-        if before.text != article.text:
+        if before.text != article.text or before.html != article.html:
             changes.append(
                 ArticleChange(
                     "changed", before, article, diff_text(before.text, article.text), moved

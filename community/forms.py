@@ -6,6 +6,7 @@ from django.utils import timezone
 from community.procedures import MEETING_LABELS, MEETINGS_FOR
 
 DATE = forms.DateInput(attrs={"type": "date"})
+MAX_COUNT = 10_000_000  # more than any district holds, well inside a database integer
 
 
 def _today():
@@ -18,7 +19,7 @@ class StartForm(forms.Form):
 
 
 class OpinionsForm(forms.Form):
-    received = forms.IntegerField(label="收到意见条数", min_value=0)
+    received = forms.IntegerField(label="收到意见条数", min_value=0, max_value=MAX_COUNT)
     summary = forms.CharField(label="意见汇总", widget=forms.Textarea(attrs={"rows": 5}))
 
 
@@ -48,15 +49,20 @@ class VoteForm(forms.Form):
         label="会议通知日期", required=False, widget=DATE, help_text="村民会议须提前十天通知。"
     )
     eligible = forms.IntegerField(
-        label="应到人数", min_value=0, help_text="18周岁以上村(居)民人数，或代表会议组成人员数。"
+        label="应到人数",
+        min_value=0,
+        max_value=MAX_COUNT,
+        help_text="18周岁以上村(居)民人数，或代表会议组成人员数。",
     )
-    present = forms.IntegerField(label="到会人数", min_value=0)
-    households = forms.IntegerField(label="总户数", min_value=0)
-    households_represented = forms.IntegerField(label="到会代表的户数", min_value=0, initial=0)
-    women_present = forms.IntegerField(label="到会女性人数", min_value=0)
-    votes_for = forms.IntegerField(label="赞成", min_value=0)
-    votes_against = forms.IntegerField(label="反对", min_value=0, initial=0)
-    abstentions = forms.IntegerField(label="弃权", min_value=0, initial=0)
+    present = forms.IntegerField(label="到会人数", min_value=0, max_value=MAX_COUNT)
+    households = forms.IntegerField(label="总户数", min_value=0, max_value=MAX_COUNT)
+    households_represented = forms.IntegerField(
+        label="到会代表的户数", min_value=0, max_value=MAX_COUNT, initial=0
+    )
+    women_present = forms.IntegerField(label="到会女性人数", min_value=0, max_value=MAX_COUNT)
+    votes_for = forms.IntegerField(label="赞成", min_value=0, max_value=MAX_COUNT)
+    votes_against = forms.IntegerField(label="反对", min_value=0, max_value=MAX_COUNT, initial=0)
+    abstentions = forms.IntegerField(label="弃权", min_value=0, max_value=MAX_COUNT, initial=0)
 
     def __init__(self, *args, community_kind: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,9 @@
 """Keep roles and sections in step with the tree, whichever path creates or renames a page."""
 
-from django.db.models.signals import post_save
+from django.core.exceptions import PermissionDenied
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from wagtail.models import Revision
 from wagtail.signals import page_published
 
 from community.models import CommunityPage, TownshipPage
@@ -23,3 +25,15 @@ def sync_roles_on_publish(sender, instance, **kwargs):
     from community.roles import sync_page_roles
 
     sync_page_roles(instance)
+
+
+@receiver(pre_save, sender=Revision)
+def keep_pinned_revisions_unchanged(sender, instance, raw=False, **kwargs):
+    """What was submitted, reviewed or voted stays exactly as it was, whatever saves it."""
+    from community.models.covenant import is_pinned
+
+    if raw or instance.pk is None or not is_pinned(instance.pk):
+        return
+    stored = Revision.objects.filter(pk=instance.pk).values_list("content", flat=True).first()
+    if stored is not None and stored != instance.content:
+        raise PermissionDenied("这份草案已提请审核或已表决，内容不能再修改；请另存为新的草稿。")

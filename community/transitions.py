@@ -194,6 +194,20 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
         setattr(revision, name, value)
     if vote.meeting_kind == "village_representatives":
         revision.authorisation = community.representatives_authorisation
+    registered = (
+        community.representatives
+        if vote.meeting_kind == "village_representatives"
+        else community.adult_residents
+    )
+    if vote.meeting_kind != "residents_assembly" and registered and vote.eligible != registered:
+        found.append(
+            Violation(
+                "eligible_differs",
+                f"应到人数 {vote.eligible} 与{community.title}登记的 {registered} 人不一致，请审核人员核实。",
+                "eligible",
+                warning=True,
+            )
+        )
     revision.warnings = [{"code": v.code, "message": v.message} for v in found]
     revision.voted_revision = revision.reviewed_revision
     revision.stage = Stage.FILING
@@ -249,6 +263,14 @@ def publish_adopted_revision(
         _refuse("version_label_missing", "请填写版本名称，例如“2024年修订”。", "version_label")
     day = published_on or _today()
     _not_before(day, revision.filed_on, "公布日期", "备案日期", "published_on")
+    in_force = revision.covenant.versions().exclude(pk=revision.pk).first()
+    if in_force and day < in_force.published_on:
+        _refuse(
+            "older_than_in_force",
+            f"公布日期 {day:%Y年%m月%d日} 早于现行版本“{in_force.version_label}”的公布日期 "
+            f"{in_force.published_on:%Y年%m月%d日}。补录历史版本请按时间先后顺序录入。",
+            "published_on",
+        )
     with publishing_adopted_revision(revision.voted_revision_id):
         revision.voted_revision.publish(
             user=user, skip_permission_checks=True, log_action="wagtail.publish"
@@ -285,11 +307,11 @@ STEPS = {
 }
 
 
-def available_steps(revision: CovenantRevision, user) -> list[str]:
+def available_steps(revision: CovenantRevision, user, kinds: set[str] | None = None) -> list[str]:
     """The steps `user` may take on `revision` now, for the admin's buttons."""
     if revision.stage in (Stage.PUBLISHED, Stage.WITHDRAWN):
         return []
-    kinds = role_kinds(user, revision.community)
+    kinds = role_kinds(user, revision.community) if kinds is None else kinds
     superuser = bool(user and user.is_active and user.is_superuser)
     return [
         name

@@ -81,3 +81,21 @@ def keep_pages_with_covenant_history(request, page):
         )
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("before_copy_page")
+def refuse_covenant_aliases(request, page):
+    """An alias would follow the covenant's publication outside the procedure: refused."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from community.models.covenant import CovenantPage
+
+    if (
+        request.method == "POST"
+        and request.POST.get("alias")
+        and isinstance(page.specific, CovenantPage)
+    ):
+        messages.error(request, "村规民约、居民公约不能创建别名；如需在别处展示，请添加链接。")
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

@@ -128,6 +128,9 @@ class ScopedAdmin(ModelAdmin):
     permission_helper_class = RecordPermissionHelper
     inspect_view_enabled = True
     create_view_class = PrefilledCreateView
+    history_view_enabled = (
+        False  # modeladmin loads it unscoped; history is on the record's own page
+    )
 
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user).select_related("community")

@@ -130,6 +130,17 @@ def outline_of(body) -> list[Chapter]:
     return chapters
 
 
+def is_pinned(revision_id: int) -> bool:
+    """Whether a covenant procedure points at this Wagtail revision (submitted, reviewed, voted)."""
+    from community.models.revision import CovenantRevision
+
+    return CovenantRevision.objects.filter(
+        models.Q(draft_revision=revision_id)
+        | models.Q(reviewed_revision=revision_id)
+        | models.Q(voted_revision=revision_id)
+    ).exists()
+
+
 def _stream_json(value) -> str:
     field = CovenantPage._meta.get_field("body")
     return json.dumps(field.get_prep_value(field.to_python(value)), sort_keys=True, default=str)
@@ -311,6 +322,22 @@ class CovenantPage(RoutablePageMixin, Page):
     def permissions_for_user(self, user):
         return CovenantPermissionTester(user, self)
 
+    @property
+    def has_workflow(self) -> bool:
+        """No moderation workflow: a covenant's review is the statutory procedure, and a workflow's
+        approval would try to publish it."""
+        return False
+
+    def get_workflow(self):
+        return None
+
+    def save_revision(self, *args, overwrite_revision=None, **kwargs):
+        """The editor's autosave overwrites its latest revision in place; a revision the procedure
+        has pinned (submitted, reviewed or voted) is never overwritten: a new draft is made."""
+        if overwrite_revision is not None and is_pinned(overwrite_revision.pk):
+            overwrite_revision = None
+        return super().save_revision(*args, overwrite_revision=overwrite_revision, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.go_live_at or self.expire_at:
@@ -341,7 +368,10 @@ class CovenantPage(RoutablePageMixin, Page):
         if stored is None:
             return
         going_live = self.live and not stored["live"]
-        new_live_revision = self.live_revision_id not in (None, stored["live_revision_id"])
+        new_live_revision = self.live and self.live_revision_id not in (
+            None,
+            stored["live_revision_id"],
+        )
         live_text_changed = stored["live"] and (
             self.preamble != stored["preamble"]
             or self.title != stored["title"]

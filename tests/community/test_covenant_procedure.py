@@ -138,7 +138,8 @@ def test_women_warning_is_kept_for_the_reviewer(covenant, committee_shiqiao, rev
     rev = _to_vote(covenant, committee_shiqiao, reviewer_liuxi)
     t.record_vote(rev, committee_shiqiao, **good_vote(women_present=100))
     assert rev.stage == Stage.FILING
-    assert [w["code"] for w in rev.warnings] == ["women_present"]
+    assert [w["code"] for w in rev.warnings] == ["women_present", "eligible_differs"]
+    assert "应到人数 1686 与石桥村登记的 1203 人不一致" in rev.warnings[1]["message"]
 
 
 def test_stages_cannot_be_skipped(covenant, committee_shiqiao, reviewer_liuxi):
