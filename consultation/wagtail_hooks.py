@@ -55,3 +55,12 @@ def keep_pages_with_consultation_records(request, page):
         messages.error(request, "该页面下有协商记录或落实反馈，依规保存，不能删除。可以取消发布。")
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("construct_homepage_panels")
+def add_consultation_todo_panel(request, panels):
+    from community.roles import committee_communities
+    from consultation.dashboard import ConsultationTodoPanel
+
+    if committee_communities(request.user).exists() and not request.user.is_superuser:
+        panels.append(ConsultationTodoPanel(request.user))

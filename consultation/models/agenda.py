@@ -8,6 +8,7 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
@@ -137,6 +138,23 @@ class ConsultationPage(Page):
     parent_page_types = ["consultation.ConsultationIndexPage"]
     subpage_types: list[str] = []
 
+    api_fields = [
+        APIField("status"),
+        APIField("status_label"),
+        APIField("background"),
+        APIField("form"),
+        APIField("starts_at"),
+        APIField("place"),
+        APIField("online_link"),
+        APIField("parties"),
+        APIField("materials"),
+        APIField("urgent"),
+        APIField("urgent_reason"),
+        APIField("from_proposal"),
+        APIField("agenda"),
+        APIField("outcomes"),
+    ]
+
     class Meta:
         verbose_name = "协商议题"
         verbose_name_plural = "协商议题"
@@ -161,6 +179,46 @@ class ConsultationPage(Page):
         if record:
             return Status.DELIBERATED
         return Status.ANNOUNCED
+
+    @property
+    def agenda(self) -> list[dict]:
+        return [
+            {"title": item.title, "description": item.description}
+            for item in self.agenda_items.all()
+        ]
+
+    @property
+    def outcomes(self) -> dict:
+        """Published records and updates as the public may see them: never a speaker's name."""
+        from consultation.models.records import Deliberation, ImplementationUpdate
+
+        return {
+            "records": [
+                {
+                    "held_at": record.held_at,
+                    "attendance": record.public_attendance(),
+                    "opinions": record.public_opinions(),
+                    "outcome": record.outcome,
+                    "vote": record.tally if record.has_vote else None,
+                    "corrected_at": record.corrected_at,
+                    "correction_reason": record.correction_reason if record.corrected_at else "",
+                }
+                for record in Deliberation.objects.published()
+                .filter(agenda=self)
+                .order_by("held_at")
+            ],
+            "updates": [
+                {
+                    "date": u.date,
+                    "status": u.status,
+                    "status_label": u.get_status_display(),
+                    "text": u.text,
+                }
+                for u in ImplementationUpdate.objects.published()
+                .filter(agenda=self)
+                .order_by("date", "pk")
+            ],
+        }
 
     @property
     def status_label(self) -> str:

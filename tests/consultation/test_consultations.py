@@ -186,3 +186,13 @@ def test_demo_decision_went_through_all_six_steps_and_is_public(client, xinghua)
     assert decision.current_step == "实施结果公开"
     html = client.get(xinghua.url).content.decode()
     assert "四议两公开" in html and decision.title in html and "13.6万元" in html
+
+
+def test_api_serves_agenda_status_and_public_outcomes(client, xinghua):
+    page = ConsultationPage.objects.descendant_of(xinghua).get(slug="topic-5")
+    data = client.get(f"/api/v3/pages/{page.pk}/").json()
+    assert data["status"] == "done" and data["status_label"] == "已办结"
+    assert [u["status"] for u in data["outcomes"]["updates"]] == ["in_progress", "done"]
+    opinion = data["outcomes"]["records"][0]["opinions"][0]
+    assert set(opinion) == {"speaker_category", "stance", "stance_label", "summary"}
+    assert [i["title"] for i in data["agenda"]][0] == "通报议题背景和前期意见征集情况"

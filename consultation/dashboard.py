@@ -1,0 +1,53 @@
+"""The committee's dashboard panel: agendas waiting for a record, and feedback that is overdue."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
+from community.roles import committee_communities
+from consultation.models import ConsultationPage, Deliberation, ImplementationUpdate
+
+
+def agendas_needing_attention(user, now=None):
+    """(waiting for a record, waiting for feedback for more than FEEDBACK_OVERDUE_DAYS) for the
+    agendas of the user's communities; one query each."""
+    now = now or timezone.now()
+    scope = Q(pk__in=[])
+    for path in committee_communities(user).values_list("path", flat=True):
+        scope |= Q(path__startswith=path)
+    agendas = ConsultationPage.objects.filter(scope).live()
+    record = Deliberation.objects.published().filter(agenda=OuterRef("pk"))
+    done = ImplementationUpdate.objects.published().filter(agenda=OuterRef("pk"), status="done")
+    waiting_record = agendas.filter(starts_at__lt=now).exclude(Exists(record)).order_by("starts_at")
+    overdue_since = (now - datetime.timedelta(days=settings.FEEDBACK_OVERDUE_DAYS)).date()
+    waiting_feedback = (
+        agendas.filter(Exists(record))
+        .exclude(Exists(done))
+        .annotate(last_update=Max("updates__date", filter=Q(updates__published_at__isnull=False)))
+        .annotate(held=Max("deliberations__held_at"))
+        .filter(
+            Q(last_update__lt=overdue_since)
+            | Q(last_update__isnull=True, held__date__lt=overdue_since)
+        )
+        .order_by("last_update")
+    )
+    return list(waiting_record), list(waiting_feedback)
+
+
+class ConsultationTodoPanel(Component):
+    name = "consultation_todo"
+    order = 110
+    template_name = "consultation/admin/todo_panel.html"
+
+    def __init__(self, user):
+        self.waiting_record, self.waiting_feedback = agendas_needing_attention(user)
+
+    def get_context_data(self, parent_context):
+        return {
+            "waiting_record": self.waiting_record,
+            "waiting_feedback": self.waiting_feedback,
+            "overdue_days": settings.FEEDBACK_OVERDUE_DAYS,
+        }
