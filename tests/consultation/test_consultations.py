@@ -195,4 +195,4 @@ def test_api_serves_agenda_status_and_public_outcomes(client, xinghua):
     assert [u["status"] for u in data["outcomes"]["updates"]] == ["in_progress", "done"]
     opinion = data["outcomes"]["records"][0]["opinions"][0]
     assert set(opinion) == {"speaker_category", "stance", "stance_label", "summary"}
-    assert [i["title"] for i in data["agenda"]][0] == "通报议题背景和前期意见征集情况"
+    assert data["agenda"][0]["title"] == "通报议题背景和前期意见征集情况"
