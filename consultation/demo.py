@@ -95,7 +95,7 @@ def seed_consultations() -> None:
             if status == "announced":
                 starts_at = now + datetime.timedelta(days=10)
             elif status:
-                starts_at = now - datetime.timedelta(days=120 - 20 * n)
+                starts_at = now - datetime.timedelta(days={3: 45, 4: 75, 5: 110}[n])
             agenda = ConsultationPage(
                 title=title,
                 slug=f"topic-{n}",
