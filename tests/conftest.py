@@ -78,6 +78,12 @@ def superuser(db):
 
 
 @pytest.fixture(autouse=True)
+def _test_media(settings, tmp_path):
+    """Uploaded files and renditions go to a temporary directory, never into var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _test_transport(settings):
     """The suite also runs with production settings (on PostgreSQL), over plain http, with no
     collectstatic: no HTTPS redirect, and static names unhashed."""

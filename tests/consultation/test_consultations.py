@@ -196,3 +196,18 @@ def test_api_serves_agenda_status_and_public_outcomes(client, xinghua):
     opinion = data["outcomes"]["records"][0]["opinions"][0]
     assert set(opinion) == {"speaker_category", "stance", "stance_label", "summary"}
     assert data["agenda"][0]["title"] == "通报议题背景和前期意见征集情况"
+
+
+def test_update_photos_are_shown_as_small_renditions(client, xinghua, committee_xinghua):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="新建停车场", file=get_test_image_file(size=(1600, 1200)))
+    page = ConsultationPage.objects.descendant_of(xinghua).get(slug="topic-5")
+    update = ImplementationUpdate(
+        agenda=page, date=timezone.localdate(), text="照片", photos=[("image", image)]
+    )
+    update.save()
+    update.publish(committee_xinghua)
+    html = client.get(page.url).content.decode()
+    assert 'alt="新建停车场"' in html and 'width="640"' in html and 'loading="lazy"' in html
