@@ -173,6 +173,9 @@ LOGGING = {
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="共治")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# No moderation workflows: covenants have their statutory procedure, records their own publishing,
+# and a workflow's approval would publish past those rules.
+WAGTAIL_WORKFLOW_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

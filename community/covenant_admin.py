@@ -5,8 +5,19 @@ from django.urls import reverse
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import IndexView
 
 from community.models import CovenantRevision, Role
+
+
+class DeclaredFiltersIndexView(IndexView):
+    """modeladmin turns every unknown query parameter into an ORM lookup, through any relation
+    (`?reviewer__password__startswith=`, a speaker's name inside a StreamField): whether a row
+    appears would answer it. Only the declared list filters' parameters are kept."""
+
+    def get_filters(self, request):
+        filter_specs, has_filters, _undeclared, use_distinct = super().get_filters(request)
+        return filter_specs, has_filters, {}, use_distinct
 
 
 def _has_role(user) -> bool:
@@ -65,6 +76,7 @@ class CovenantRevisionAdmin(ModelAdmin):
     add_to_admin_menu = False
     permission_helper_class = RevisionPermissionHelper
     button_helper_class = RevisionButtonHelper
+    index_view_class = DeclaredFiltersIndexView
     history_view_enabled = (
         False  # modeladmin loads it unscoped; history is on the record's own page
     )

@@ -86,6 +86,14 @@ def check_vote(vote: Vote) -> list[Violation]:
     """Every violation of the quorum, majority and consistency rules, each naming its law."""
     v = vote
     found: list[Violation] = []
+    if v.meeting_kind not in MeetingKind._value2member_map_:
+        return [
+            Violation(
+                "meeting_kind_missing",
+                "请选择会议类型（村民会议、村民代表会议或居民会议）。",
+                "meeting_kind",
+            )
+        ]
     kind = MeetingKind(v.meeting_kind)
     place = "本村" if v.community_kind == "village" else "本社区"
 

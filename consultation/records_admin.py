@@ -11,6 +11,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, InspectView
 
+from community.covenant_admin import DeclaredFiltersIndexView
 from community.models import CommunityPage, Role
 from community.roles import committee_communities, may_see_personal_names
 from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
@@ -38,7 +39,7 @@ class RecordForm(WagtailAdminModelForm):
             self.fields["consultation"].queryset = _agendas_of(communities)
         if "community" in self.fields:
             self.fields["community"].queryset = communities
-        published = getattr(self.instance, "published_at", None) is not None
+        published = bool(self.instance.pk) and self.instance.is_published
         if "publish" in self.fields and published:
             del self.fields["publish"]
         if "correction_reason" in self.fields:
@@ -55,13 +56,13 @@ class RecordForm(WagtailAdminModelForm):
     def save(self, commit=True):
         instance = super().save(commit=False)
         user = self.for_user
-        if getattr(instance, "published_at", None) is not None and hasattr(instance, "correct"):
+        if instance.pk and instance.is_published:
             instance.correct(user, self.cleaned_data.get("correction_reason", ""))
             return instance
         instance._history_user = user
         instance._change_reason = "保存"
         instance.save()
-        if self.cleaned_data.get("publish"):
+        if self.cleaned_data.get("publish") and hasattr(instance, "publish"):
             instance.publish(user)
         return instance
 
@@ -128,12 +129,14 @@ class ScopedAdmin(ModelAdmin):
     permission_helper_class = RecordPermissionHelper
     inspect_view_enabled = True
     create_view_class = PrefilledCreateView
+    index_view_class = DeclaredFiltersIndexView
     history_view_enabled = (
         False  # modeladmin loads it unscoped; history is on the record's own page
     )
 
     def get_queryset(self, request):
-        return self.model.objects.for_user(request.user).select_related("community")
+        related = [f for f in ("community", "agenda") if hasattr(self.model, f)]
+        return self.model.objects.for_user(request.user).select_related(*related)
 
     def get_edit_handler(self):
         panels = [*self.model.panels]

@@ -64,3 +64,20 @@ def add_consultation_todo_panel(request, panels):
 
     if committee_communities(request.user).exists() and not request.user.is_superuser:
         panels.append(ConsultationTodoPanel(request.user))
+
+
+@hooks.register("before_bulk_action")
+def keep_the_notice_period_in_bulk(request, action_type, objects, action_class_instance):
+    """Bulk publish from the explorer refuses the same agendas the editor refuses, with a message."""
+    if action_type != "publish":
+        return None
+    for page in objects:
+        page = (
+            page.get_latest_revision_as_object()
+            if isinstance(page.specific, ConsultationPage)
+            else None
+        )
+        if page is not None and (found := page.notice_violations()):
+            messages.error(request, f"未发布“{page.title}”：{found[0].message}")
+            return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None

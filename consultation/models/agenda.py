@@ -225,8 +225,22 @@ class ConsultationPage(Page):
         return Status(self.status).label
 
     def notice_violations(self, announced_at=None):
-        """Why this agenda may not be announced (published) now, if it may not."""
-        announced_at = self.first_published_at or announced_at or timezone.now()
+        """Why this agenda may not be announced (published) now, if it may not.
+
+        Notice runs from when the meeting time becomes public: the first publication if the live
+        agenda already shows this time, otherwise now (or the scheduled go-live time)."""
+        if announced_at is None:
+            stored = (
+                ConsultationPage.objects.filter(pk=self.pk).values("live", "starts_at").first()
+                if self.pk
+                else None
+            )
+            unchanged = (
+                stored is not None and stored["live"] and stored["starts_at"] == self.starts_at
+            )
+            if stored is None or unchanged:
+                announced_at = self.first_published_at  # a new page may carry its historical date
+            announced_at = announced_at or timezone.now()
         return check_notice(
             self.starts_at,
             announced_at,
@@ -236,8 +250,8 @@ class ConsultationPage(Page):
         )
 
     def save(self, *args, **kwargs):
-        """Refuse going live, or moving the meeting, when the notice period is not kept, on every
-        path (the editor is stopped earlier, by a before_publish_page hook, with a message)."""
+        """Refuse going live, or moving a live meeting, when the notice period is not kept, on every
+        path (the editor and bulk publishing are stopped earlier, by hooks, with a message)."""
         update_fields = kwargs.get("update_fields")
         if self.live and (update_fields is None or {"live", "starts_at"} & set(update_fields)):
             stored = (

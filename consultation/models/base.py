@@ -1,5 +1,6 @@
-"""PublicRecord: a record that is a draft until the committee publishes it, and once published is
-changed only as a correction with a reason, which the public page shows."""
+"""Records the public reads: once public, changed only as a correction with a reason, which the
+public page shows (Corrected); and records that are drafts until the committee publishes them
+(PublicRecord)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,21 +26,13 @@ class PublicRecordQuerySet(models.QuerySet):
         return self.filter(community__in=CommunityPage.objects.for_user(user).values("pk"))
 
 
-class PublicRecord(models.Model):
-    community = models.ForeignKey(
-        "community.CommunityPage",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="村/社区",
-        editable=False,
-    )
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+class Corrected(models.Model):
+    """Once `is_published`, a save that changes content must come through `correct()`."""
+
     corrected_at = models.DateTimeField("最近更正时间", null=True, blank=True, editable=False)
     correction_reason = models.TextField("更正理由", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = PublicRecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -47,7 +40,12 @@ class PublicRecord(models.Model):
     def save(self, *args, **kwargs):
         if self.pk and not getattr(self, "_correcting", False):
             stored = type(self).objects.filter(pk=self.pk).first()
-            if stored and stored.published_at and self._content(stored) != self._content(self):
+            unlocked = self._unlocked_fields(stored) if stored else set()
+            if (
+                stored
+                and stored.is_published
+                and self._content(stored, unlocked) != self._content(self, unlocked)
+            ):
                 raise ValidationError(
                     "已发布的记录只能在写明更正理由后修改（公开页面会显示更正时间）。"
                 )
@@ -56,14 +54,7 @@ class PublicRecord(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None
-
-    def publish(self, user, reason: str = "发布") -> None:
-        if self.published_at is None:
-            self.published_at = timezone.now()
-            self._change_reason = reason
-            self._history_user = user
-            self.save()
+        raise NotImplementedError
 
     def correct(self, user, reason: str) -> None:
         """Save changes to a published record, as a correction that says why."""
@@ -76,9 +67,40 @@ class PublicRecord(models.Model):
         self._history_user = user
         self.save()
 
-    def _content(self, instance) -> dict:
+    def _unlocked_fields(self, stored) -> set[str]:
+        """Fields that may still be filled in after publication (later steps)."""
+        return set()
+
+    def _content(self, instance, unlocked: set[str] = frozenset()) -> dict:
         return {
             f.attname: f.value_from_object(instance)
             for f in self._meta.concrete_fields
-            if f.name not in BOOKKEEPING
+            if f.name not in BOOKKEEPING and f.name not in unlocked
         }
+
+
+class PublicRecord(Corrected):
+    community = models.ForeignKey(
+        "community.CommunityPage",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="村/社区",
+        editable=False,
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+
+    objects = PublicRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def publish(self, user, reason: str = "发布") -> None:
+        if self.published_at is None:
+            self.published_at = timezone.now()
+            self._change_reason = reason
+            self._history_user = user
+            self.save()

@@ -2,12 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from community.models.vote import VoteRecord
 from community.procedures import errors
-from consultation.models.base import PublicRecordQuerySet
+from consultation.models.base import Corrected, PublicRecordQuerySet
 from consultation.procedures import DECISION_STEPS, check_decision_steps
 
 
@@ -21,11 +22,11 @@ def _step_fields(key: str, label: str):
 
 class DecisionQuerySet(PublicRecordQuerySet):
     def published(self):
-        """Decisions whose resolution has been made public (决议公开)."""
-        return self.filter(resolution_published_on__isnull=False)
+        """Decisions whose resolution has been made public (决议公开), not ahead of its date."""
+        return self.filter(resolution_published_on__lte=timezone.localdate())
 
 
-class Decision(VoteRecord):
+class Decision(Corrected, VoteRecord):
     community = models.ForeignKey(
         "community.CommunityPage",
         on_delete=models.PROTECT,
@@ -57,9 +58,6 @@ class Decision(VoteRecord):
     result_published_on, result_published_participants, result_published_outcome = _step_fields(
         "result_published", "实施结果公开"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     history = HistoricalRecords(verbose_name="四议两公开历史")
     objects = DecisionQuerySet.as_manager()
 
@@ -107,6 +105,7 @@ class Decision(VoteRecord):
             )
             for n, (key, label) in enumerate(DECISION_STEPS[4:], start=5)
         ],
+        FieldPanel("correction_reason"),
     ]
 
     class Meta:
@@ -120,6 +119,16 @@ class Decision(VoteRecord):
     @property
     def is_published(self) -> bool:
         return self.resolution_published_on is not None
+
+    def _unlocked_fields(self, stored) -> set[str]:
+        """After 决议公开 the resolution is fixed; 实施结果公开 may still be added, then it is fixed too."""
+        if stored.result_published_on is None:
+            return {
+                "result_published_on",
+                "result_published_participants",
+                "result_published_outcome",
+            }
+        return set()
 
     def step_dates(self) -> dict:
         return {
@@ -144,7 +153,11 @@ class Decision(VoteRecord):
         for violation in check_decision_steps(self.step_dates()):
             field = "meeting_date" if violation.field == "resolution_on" else violation.field
             problems.setdefault(field, violation.message)
-        if self.meeting_date and self.community_id:
+        if self.meeting_date and not self.meeting_kind:
+            problems.setdefault(
+                "meeting_kind", "已填写决议日期，请选择会议类型（村民会议或村民代表会议）。"
+            )
+        elif self.meeting_date and self.community_id:
             # The same quorum and majority as a covenant vote; the 代表会议 authorisation that a
             # covenant needs is not asked of an ordinary major matter.
             for violation in errors(self.check_vote(self.community.kind, authorised=True)):

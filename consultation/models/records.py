@@ -106,7 +106,13 @@ class Deliberation(PublicRecord, VoteRecord):
             return
         community = agenda_community(self.agenda)
         if self.has_vote:
-            found = errors(self.check_vote(community.kind))
+            # A consultation may vote on any matter (no covenant authorisation needed), and a vote
+            # that fails its majority is a result to record, not an error.
+            found = [
+                v
+                for v in errors(self.check_vote(community.kind, authorised=True))
+                if v.code != "majority"
+            ]
             if found:
                 raise ValidationError(
                     {
@@ -118,7 +124,7 @@ class Deliberation(PublicRecord, VoteRecord):
                 )
 
     def save(self, *args, **kwargs):
-        if self.agenda_id and not self.community_id:
+        if self.agenda_id:
             self.community = agenda_community(self.agenda)
         super().save(*args, **kwargs)
 
@@ -183,6 +189,6 @@ class ImplementationUpdate(PublicRecord):
         return f"{self.agenda.title} · {self.date:%Y-%m-%d} {self.get_status_display()}"
 
     def save(self, *args, **kwargs):
-        if self.agenda_id and not self.community_id:
+        if self.agenda_id:
             self.community = agenda_community(self.agenda)
         super().save(*args, **kwargs)

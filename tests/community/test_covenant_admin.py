@@ -161,11 +161,11 @@ def test_admin_listing_filters_by_stage(client, shiqiao, committee_shiqiao, dist
     client.force_login(district_staff)
     assert (
         "石桥村村规民约"
-        in client.get("/admin/community/covenantrevision/?stage=soliciting").content.decode()
+        in client.get("/admin/community/covenantrevision/?stage__exact=soliciting").content.decode()
     )
     assert (
         "石桥村村规民约"
-        not in client.get("/admin/community/covenantrevision/?stage=vote").content.decode()
+        not in client.get("/admin/community/covenantrevision/?stage__exact=vote").content.decode()
     )
     assert CovenantPage.objects.count() >= 1
 
@@ -202,3 +202,15 @@ def test_only_the_committee_may_open_the_start_form(
     assert client.get(url).status_code in (302, 403)
     client.force_login(committee_xinghua)  # another community: not even there
     assert client.get(url).status_code == 404
+
+
+def test_listing_ignores_lookups_that_are_not_declared_filters(client, reviewer_liuxi, xinghua):
+    revision = CovenantRevision.objects.filter(community=xinghua).first()
+    client.force_login(reviewer_liuxi)
+    url = "/admin/community/covenantrevision/"
+    hit = client.get(
+        url, {"reviewer__password__startswith": reviewer_liuxi.password[:20]}
+    ).content.decode()
+    miss = client.get(url, {"reviewer__password__startswith": "zzzz"}).content.decode()
+    detail = reverse("community_revision_detail", args=(revision.pk,))
+    assert detail in hit and detail in miss
