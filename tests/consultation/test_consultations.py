@@ -211,3 +211,26 @@ def test_update_photos_are_shown_as_small_renditions(client, xinghua, committee_
     update.publish(committee_xinghua)
     html = client.get(page.url).content.decode()
     assert 'alt="新建停车场"' in html and 'width="640"' in html and 'loading="lazy"' in html
+
+
+def test_published_decision_is_corrected_only_with_a_reason_but_may_add_its_result(
+    xinghua, committee_xinghua
+):
+    decision = Decision.objects.get(community=xinghua)
+    decision.result_published_on = None
+    decision.result_published_outcome = ""
+    decision.correct(committee_xinghua, "补录前先清空")  # set up: resolution public, no result yet
+    decision.result_published_on = timezone.localdate()
+    decision.result_published_outcome = "已出租"
+    decision.save()  # the sixth step is progress, not a correction
+    decision.resolution_outcome = "悄悄改掉的决议"
+    with pytest.raises(ValidationError, match="写明更正理由"):
+        decision.save()
+
+
+def test_future_dated_resolution_is_not_public_yet(xinghua):
+    decision = Decision.objects.get(community=xinghua)
+    Decision.objects.filter(pk=decision.pk).update(
+        resolution_published_on=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    assert not Decision.objects.published().filter(pk=decision.pk).exists()
