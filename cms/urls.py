@@ -5,6 +5,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community.api import router as covenants_router
+from consultation.api import router as consultations_router
+
+# Our routers join Wagtail's API before its URLs are read (DESIGN.md § Headless API).
+api.add_router("/covenants/", covenants_router)
+api.add_router("/consultations/", consultations_router)
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,0 +1,162 @@
+"""Covenant endpoints of the headless API (Wagtail API v3, django-ninja): adopted versions and the
+clause-level diff between two of them. Anonymous callers see live, public covenants only."""
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from community.diff import ArticleChange, diff_covenants
+from community.models import CovenantPage
+
+router = Router(tags=["covenants"])
+
+
+class VersionSchema(Schema):
+    id: int
+    label: str
+    meeting_kind: str
+    meeting_kind_label: str
+    meeting_date: datetime.date | None
+    eligible: int | None
+    present: int | None
+    households: int | None
+    households_represented: int | None
+    votes_for: int | None
+    votes_against: int | None
+    abstentions: int | None
+    authorisation: str
+    filing_authority: str
+    filing_number: str
+    filed_on: datetime.date | None
+    published_on: datetime.date | None
+    effective_on: datetime.date | None
+    in_force: bool
+
+
+class ArticleRefSchema(Schema):
+    id: str
+    number: int
+    label: str = Field(description="第几条, derived")
+    chapter_label: str
+    chapter_title: str
+    text: str
+
+
+class SegmentSchema(Schema):
+    op: str = Field(description="equal | insert | delete")
+    text: str
+
+
+class ChangeSchema(Schema):
+    kind: str = Field(description="added | removed | changed | moved | unchanged")
+    moved: bool
+    renumbered: bool
+    formatting_only: bool
+    old: ArticleRefSchema | None
+    new: ArticleRefSchema | None
+    segments: list[SegmentSchema]
+
+
+class DiffSchema(Schema):
+    from_version: int
+    to_version: int
+    summary: dict[str, int]
+    changes: list[ChangeSchema]
+
+
+class DiffQuery(Schema):
+    from_: int = Field(alias="from", description="version id (older)")
+    to: int = Field(description="version id (newer)")
+
+
+def _covenant(page_id: int) -> CovenantPage:
+    covenant = CovenantPage.objects.live().public().filter(pk=page_id).first()
+    if covenant is None:
+        raise Http404("没有这份公约，或尚未公布。")
+    return covenant
+
+
+def _version(version, in_force_id) -> dict:
+    return {
+        "id": version.pk,
+        "label": version.version_label,
+        "meeting_kind_label": version.get_meeting_kind_display(),
+        "in_force": version.pk == in_force_id,
+        **{
+            name: getattr(version, name)
+            for name in (
+                "meeting_kind", "meeting_date", "eligible", "present", "households", "households_represented",
+                "votes_for", "votes_against", "abstentions", "authorisation", "filing_authority",
+                "filing_number", "filed_on", "published_on", "effective_on",
+            )
+        },
+    }  # fmt: skip
+
+
+def _ref(article) -> dict | None:
+    if article is None:
+        return None
+    return {
+        "id": article.id,
+        "number": article.number,
+        "label": article.label,
+        "chapter_label": article.chapter_label,
+        "chapter_title": article.chapter_title,
+        "text": article.text,
+    }
+
+
+def _change(change: ArticleChange) -> dict:
+    return {
+        "kind": change.kind,
+        "moved": change.moved,
+        "renumbered": change.renumbered,
+        "formatting_only": change.formatting_only,
+        "old": _ref(change.old),
+        "new": _ref(change.new),
+        "segments": [{"op": s.op, "text": s.text} for s in change.segments],
+    }
+
+
+@router.get(
+    "/{page_id}/versions/",
+    response=list[VersionSchema],
+    url_name="covenant_versions",
+    summary="Adopted versions of a covenant, newest first",
+    operation_id="covenants_versions",
+)
+def versions(request: HttpRequest, page_id: int):
+    covenant = _covenant(page_id)
+    adopted = list(covenant.versions())
+    in_force = next(
+        (v.pk for v in adopted if v.voted_revision_id == covenant.live_revision_id), None
+    )
+    return [_version(v, in_force) for v in adopted]
+
+
+@router.get(
+    "/{page_id}/diff/",
+    response=DiffSchema,
+    url_name="covenant_diff",
+    summary="Clause-level diff between two adopted versions",
+    operation_id="covenants_diff",
+)
+def diff(request: HttpRequest, page_id: int, query: Query[DiffQuery]):
+    covenant = _covenant(page_id)
+    by_id = {v.pk: v for v in covenant.versions()}
+    for name, value in (("from", query.from_), ("to", query.to)):
+        if value not in by_id:
+            raise HttpError(422, f"{name}: 版本 {value} 不是这份公约已公布的版本。")
+    old, new = by_id[query.from_], by_id[query.to]
+    result = diff_covenants(
+        old.voted_revision.as_object().articles(), new.voted_revision.as_object().articles()
+    )
+    return {
+        "from_version": old.pk,
+        "to_version": new.pk,
+        "summary": result.summary,
+        "changes": [_change(c) for c in result.changes],
+    }

@@ -1,0 +1,101 @@
+"""Consultation endpoint of the headless API: an agenda's published record, decisions and updates.
+Never a speaker's name, never an unpublished record."""
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from consultation.models import ConsultationPage, Decision
+
+router = Router(tags=["consultations"])
+
+
+class PartySchema(Schema):
+    category: str
+    count: int
+
+
+class OpinionSchema(Schema):
+    speaker_category: str
+    stance: str
+    stance_label: str
+    summary: str
+
+
+class RecordSchema(Schema):
+    held_at: datetime.datetime
+    attendance: list[PartySchema]
+    opinions: list[OpinionSchema]
+    outcome: str
+    vote: str | None
+    corrected_at: datetime.datetime | None
+    correction_reason: str
+
+
+class UpdateSchema(Schema):
+    date: datetime.date
+    status: str
+    status_label: str
+    text: str
+
+
+class DecisionSchema(Schema):
+    id: int
+    title: str
+    summary: str
+    resolution_published_on: datetime.date | None
+    resolution_outcome: str
+    tally: str
+    result_published_on: datetime.date | None
+    result_published_outcome: str
+
+
+class ConsultationRecordSchema(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    starts_at: datetime.datetime | None
+    records: list[RecordSchema]
+    updates: list[UpdateSchema]
+    decisions: list[DecisionSchema]
+
+
+def _public(day: datetime.date | None) -> bool:
+    return day is not None and day <= timezone.localdate()
+
+
+@router.get(
+    "/{page_id}/record/",
+    response=ConsultationRecordSchema,
+    url_name="consultation_record",
+    summary="An agenda's published deliberation, decisions and implementation updates",
+    operation_id="consultations_record",
+)
+def record(request: HttpRequest, page_id: int):
+    agenda = ConsultationPage.objects.live().public().filter(pk=page_id).first()
+    if agenda is None:
+        raise Http404("没有这个协商议题，或尚未公告。")
+    outcomes = agenda.outcomes
+    decisions = Decision.objects.published().filter(consultation=agenda)
+    return {
+        "id": agenda.pk,
+        "title": agenda.title,
+        "status": agenda.status,
+        "status_label": agenda.status_label,
+        "starts_at": agenda.starts_at,
+        "records": outcomes["records"],
+        "updates": outcomes["updates"],
+        "decisions": [
+            {
+                "id": d.pk, "title": d.title, "summary": d.summary,
+                "resolution_published_on": d.resolution_published_on, "resolution_outcome": d.resolution_outcome,
+                "tally": d.tally,
+                "result_published_on": d.result_published_on if _public(d.result_published_on) else None,
+                "result_published_outcome": d.result_published_outcome if _public(d.result_published_on) else "",
+            }
+            for d in decisions
+        ],
+    }  # fmt: skip

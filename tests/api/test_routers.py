@@ -1,0 +1,88 @@
+"""Our routers in Wagtail's API v3: listed in the OpenAPI document, public data only."""
+
+import pytest
+
+from community.models import CovenantPage
+from consultation.models import ConsultationPage
+from tests.community.covenant_helpers import make_covenant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_lists_our_endpoints(client):
+    doc = client.get("/api/v3/openapi.json").json()
+    for path in (
+        "/api/v3/covenants/{page_id}/versions/",
+        "/api/v3/covenants/{page_id}/diff/",
+        "/api/v3/consultations/{page_id}/record/",
+    ):
+        assert path in doc["paths"], path
+    assert client.get("/api/v3/docs/").status_code == 200
+
+
+def test_covenant_versions_newest_first_with_vote_and_filing(client, xinghua):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    data = client.get(f"/api/v3/covenants/{covenant.pk}/versions/").json()
+    assert [v["label"] for v in data] == ["2023年修订", "2019年版"]
+    assert [v["in_force"] for v in data] == [True, False]
+    assert (
+        data[0]["filing_number"] == "柳民备〔2023〕4号" and data[0]["households_represented"] == 420
+    )
+
+
+def test_covenant_diff_with_numbers_and_segments(client, xinghua):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    new, old = client.get(f"/api/v3/covenants/{covenant.pk}/versions/").json()
+    data = client.get(
+        f"/api/v3/covenants/{covenant.pk}/diff/", {"from": old["id"], "to": new["id"]}
+    ).json()
+    assert data["summary"] == {"added": 1, "removed": 0, "changed": 1, "moved": 1}
+    changed = next(c for c in data["changes"] if c["kind"] == "changed")
+    assert changed["new"]["label"] == "第五条"
+    assert {"op": "insert", "text": "十五"} in changed["segments"]
+    moved = next(c for c in data["changes"] if c["moved"])
+    assert (moved["old"]["label"], moved["new"]["label"]) == ("第六条", "第十条")
+
+
+def test_diff_with_unknown_versions_is_422(client, xinghua):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    response = client.get(f"/api/v3/covenants/{covenant.pk}/diff/", {"from": 999999, "to": 1})
+    assert response.status_code == 422
+    assert "不是这份公约已公布的版本" in response.content.decode()
+    assert (
+        client.get(f"/api/v3/covenants/{covenant.pk}/diff/", {"from": "x", "to": 1}).status_code
+        == 422
+    )
+
+
+def test_draft_covenant_is_404_everywhere(client, shiqiao, committee_shiqiao):
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    for url in (
+        f"/api/v3/covenants/{covenant.pk}/versions/",
+        f"/api/v3/covenants/{covenant.pk}/diff/?from=1&to=2",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_consultation_record_is_public_data_only(client, xinghua):
+    agenda = ConsultationPage.objects.descendant_of(xinghua).get(slug="topic-5")
+    response = client.get(f"/api/v3/consultations/{agenda.pk}/record/")
+    data = response.json()
+    assert data["status"] == "done"
+    assert [u["status"] for u in data["updates"]] == ["in_progress", "done"]
+    assert data["records"][0]["opinions"][0]["speaker_category"] == "户籍居民"
+    body = response.content.decode()
+    assert "王秀英" not in body and "张国强" not in body and "speaker_name" not in body
+
+
+def test_unpublished_record_is_not_in_the_api(client, shiqiao, committee_shiqiao):
+    from django.utils import timezone
+
+    from consultation.models import Deliberation
+
+    agenda = ConsultationPage.objects.descendant_of(shiqiao).get(slug="topic-2")
+    Deliberation.objects.create(
+        agenda=agenda, held_at=timezone.now(), chair="王", recorder="周", outcome="草稿意见"
+    )
+    body = client.get(f"/api/v3/consultations/{agenda.pk}/record/").content.decode()
+    assert "草稿意见" not in body
