@@ -187,6 +187,10 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 CONSULTATION_NOTICE_DAYS = env.int("CONSULTATION_NOTICE_DAYS", default=3)
 # Days after which an agenda with no new implementation update is flagged on the dashboard.
 FEEDBACK_OVERDUE_DAYS = 30
+# Anonymous form answers per client and window: (answers, seconds); "5/600" from the environment.
+_rate = env.str("FORM_RATE_LIMIT", default="5/600").split("/")
+FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 
 # django-simple-history: history rows are never deleted with their record (docs/operations.md).
 SIMPLE_HISTORY_REVERT_DISABLED = True

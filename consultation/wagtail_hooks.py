@@ -81,3 +81,22 @@ def keep_the_notice_period_in_bulk(request, action_type, objects, action_class_i
             messages.error(request, f"未发布“{page.title}”：{found[0].message}")
             return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("before_publish_page")
+def require_consent_for_personal_data(request, page):
+    """A form that asks for a name or a phone number is not published without a consent field."""
+    from consultation.models import CommunityFormPage
+
+    page = page.specific
+    if (
+        isinstance(page, CommunityFormPage)
+        and page.asks_for_personal_data()
+        and not page.has_consent()
+    ):
+        messages.error(
+            request,
+            "未发布：表单收集姓名或手机号码，须添加一个“个人信息同意”字段，写明收集用途（个人信息保护法第十四条）。草稿已保存。",
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

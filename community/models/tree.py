@@ -145,6 +145,7 @@ class CommunityPage(Page):
         "community.CovenantPage",
         "community.NoticeIndexPage",
         "consultation.ConsultationIndexPage",
+        "consultation.CommunityFormPage",
     ]
 
     # Sections every community gets on creation: (model label, slug, title per kind).

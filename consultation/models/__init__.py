@@ -1,9 +1,13 @@
 from consultation.models.agenda import AgendaItem, ConsultationIndexPage, ConsultationPage, Status
 from consultation.models.decision import Decision
+from consultation.models.forms import CommunityFormField, CommunityFormPage, CommunityFormSubmission
 from consultation.models.records import Deliberation, ImplementationUpdate
 
 __all__ = [
     "AgendaItem",
+    "CommunityFormField",
+    "CommunityFormPage",
+    "CommunityFormSubmission",
     "ConsultationIndexPage",
     "ConsultationPage",
     "Decision",

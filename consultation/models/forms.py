@@ -1,0 +1,205 @@
+"""CommunityFormPage: a committee's low-code form (议题征集, 草案意见征集, 满意度测评, 报名), built on
+Wagtail's form builder, with field types for this audience and answers pinned to the form revision
+they were given to."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.models import (
+    FORM_FIELD_CHOICES,
+    AbstractEmailForm,
+    AbstractFormField,
+    AbstractFormSubmission,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+MOBILE = RegexValidator(
+    r"^1[3-9]\d{9}$", "请填写 11 位手机号码，例如 13812341234。", code="invalid_mobile"
+)
+PERSONAL_TYPES = {"mobile"}  # plus any field labelled as a name, see asks_for_personal_data()
+NAME_WORDS = ("姓名", "名字", "联系人")
+
+FIELD_CHOICES = (
+    *FORM_FIELD_CHOICES,
+    ("mobile", "手机号码"),
+    ("address", "小区/楼栋地址"),
+    ("consent", "个人信息同意"),
+    ("rating", "评分（1–5）"),
+)
+
+
+def mask_mobile(value: str) -> str:
+    return f"{value[:3]}****{value[-4:]}" if value and len(value) == 11 else value
+
+
+class CommunityFormBuilder(FormBuilder):
+    def create_mobile_field(self, field, options):
+        return forms.CharField(
+            validators=[MOBILE],
+            max_length=11,
+            widget=forms.TextInput(attrs={"inputmode": "tel"}),
+            **options,
+        )
+
+    def create_address_field(self, field, options):
+        options.setdefault("help_text", "例如：银杏小区 3 幢 2 单元")
+        return forms.CharField(max_length=100, **options)
+
+    def create_consent_field(self, field, options):
+        options["required"] = True
+        return forms.BooleanField(**options)
+
+    def create_rating_field(self, field, options):
+        return forms.TypedChoiceField(
+            choices=[(str(n), "★" * n) for n in range(1, 6)],
+            coerce=int,
+            widget=forms.RadioSelect,
+            **options,
+        )
+
+    @property
+    def formfields(self):
+        fields = super().formfields
+        fields["website"] = forms.CharField(
+            required=False,
+            label="请勿填写",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp"}),
+        )
+        return fields
+
+
+class CommunityFormField(AbstractFormField):
+    page = ParentalKey("CommunityFormPage", on_delete=models.CASCADE, related_name="form_fields")
+    field_type = models.CharField("字段类型", max_length=16, choices=FIELD_CHOICES)
+
+
+class CommunityFormPage(AbstractEmailForm):
+    class Purpose(models.TextChoices):
+        TOPICS = "topics", "议题征集"
+        DRAFT_OPINIONS = "draft_opinions", "草案意见征集"
+        SATISFACTION = "satisfaction", "满意度测评"
+        SIGNUP = "signup", "报名"
+        OTHER = "other", "其他"
+
+    purpose = models.CharField(
+        "用途", max_length=20, choices=Purpose.choices, default=Purpose.TOPICS
+    )
+    intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    thank_you_text = RichTextField("提交后显示", blank=True, features=["bold", "italic", "link"])
+    opens_at = models.DateTimeField("开始时间", null=True, blank=True)
+    closes_at = models.DateTimeField("截止时间", null=True, blank=True)
+    allow_anonymous = models.BooleanField("允许匿名填写", default=True)
+    covenant_revision = models.ForeignKey(
+        "community.CovenantRevision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opinion_forms",
+        verbose_name="征求意见的公约修订",
+    )
+
+    form_builder = CommunityFormBuilder
+
+    content_panels = [
+        *AbstractEmailForm.content_panels,
+        FieldPanel("purpose"),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="字段"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("allow_anonymous"),
+            ],
+            heading="开放时间",
+        ),
+        FieldPanel("covenant_revision"),
+    ]
+
+    parent_page_types = ["community.CommunityPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "表单（征集/测评/报名）"
+        verbose_name_plural = "表单"
+
+    def asks_for_personal_data(self) -> bool:
+        fields = list(self.get_form_fields())
+        return any(
+            f.field_type in PERSONAL_TYPES or any(w in f.label for w in NAME_WORDS) for f in fields
+        )
+
+    def has_consent(self) -> bool:
+        return any(f.field_type == "consent" for f in self.get_form_fields())
+
+    def window_message(self, now=None) -> str | None:
+        """Why the form does not take answers now, saying when, if it does not."""
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return f"本表单将于 {timezone.localtime(self.opens_at):%Y年%m月%d日 %H:%M} 开始填写。"
+        if self.closes_at and now >= self.closes_at:
+            return f"本表单已于 {timezone.localtime(self.closes_at):%Y年%m月%d日 %H:%M} 截止。"
+        return None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "截止时间应晚于开始时间。"})
+
+    def serve(self, request, *args, **kwargs):
+        from django.template.response import TemplateResponse
+
+        from consultation.ratelimit import client_key, take
+
+        refusal = self.window_message()
+        if refusal is None and not self.allow_anonymous and not request.user.is_authenticated:
+            refusal = "本表单需要登录后填写，请联系村(居)委会。"
+        if refusal is None and request.method == "POST":
+            form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+            if form.data.get("website"):
+                refusal = "提交未被接受：请不要填写“请勿填写”一栏。"
+            elif not take(f"form:{self.pk}:{client_key(request)}"):
+                refusal = "提交太频繁，请稍后（约 10 分钟）再试。已提交的内容不受影响。"
+            elif form.is_valid():
+                return self.render_landing_page(
+                    request, self.process_form_submission(form), *args, **kwargs
+                )
+        else:
+            form = self.get_form(page=self, user=request.user)
+        context = self.get_context(request)
+        context.update({"form": form, "refusal": refusal})
+        status = 429 if refusal and "频繁" in refusal else 200
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def get_submission_class(self):
+        return CommunityFormSubmission
+
+    def process_form_submission(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        return CommunityFormSubmission.objects.create(
+            form_data=data, page=self, page_revision_id=self.live_revision_id
+        )
+
+
+class CommunityFormSubmission(AbstractFormSubmission):
+    """An answer, pinned to the form revision it was given to."""
+
+    page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="+")
+    page_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="表单版本",
+    )
+
+    class Meta:
+        verbose_name = "表单回复"
+        verbose_name_plural = "表单回复"

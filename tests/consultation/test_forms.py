@@ -1,0 +1,118 @@
+"""Low-code forms on the site: field types, the open window, honeypot, rate limit, consent, pinning."""
+
+import datetime
+
+import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.utils import timezone
+
+from consultation.models import CommunityFormField, CommunityFormPage, CommunityFormSubmission
+from consultation.models.forms import mask_mobile
+from consultation.wagtail_hooks import require_consent_for_personal_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def make_form(community, **fields) -> CommunityFormPage:
+    page = CommunityFormPage(title="停车难题意见征集", slug="parking", purpose="topics", **fields)
+    page.form_fields = [
+        CommunityFormField(label="您的建议", field_type="multiline", required=True, sort_order=0),
+        CommunityFormField(label="手机号码", field_type="mobile", required=False, sort_order=1),
+        CommunityFormField(label="满意度", field_type="rating", required=False, sort_order=2),
+        CommunityFormField(label="同意为回访使用手机号码", field_type="consent", sort_order=3),
+    ]
+    community.add_child(instance=page)
+    page.save_revision().publish()
+    return CommunityFormPage.objects.get(pk=page.pk)
+
+
+ANSWER = {
+    "您的建议": "晚上小区门口停车太乱。",
+    "手机号码": "13812341234",
+    "满意度": "4",
+    "同意为回访使用手机号码": "on",
+}
+
+
+def field_names(page):
+    return {f.label: f.clean_name for f in page.get_form_fields()}
+
+
+def post(client, page, data):
+    names = field_names(page)
+    return client.post(page.url, {names.get(k, k): v for k, v in data.items()})
+
+
+def test_answer_is_stored_with_its_form_revision(client, yinxing):
+    page = make_form(yinxing)
+    response = post(client, page, ANSWER)
+    assert response.status_code == 200 and "已收到" in response.content.decode()
+    submission = CommunityFormSubmission.objects.get(page=page)
+    assert submission.page_revision_id == page.live_revision_id
+    assert "website" not in submission.form_data
+    assert submission.form_data[field_names(page)["满意度"]] == 4
+
+
+@pytest.mark.parametrize(
+    "mobile", ["1381234123", "23812341234", "12812341234", "138123412345", "abc"]
+)
+def test_bad_mobile_numbers_get_a_chinese_message(client, yinxing, mobile):
+    page = make_form(yinxing)
+    response = post(client, page, {**ANSWER, "手机号码": mobile})
+    assert "请填写 11 位手机号码" in response.content.decode()
+    assert not CommunityFormSubmission.objects.filter(page=page).exists()
+
+
+def test_mobile_is_masked_for_display():
+    assert mask_mobile("13812341234") == "138****1234"
+
+
+def test_closed_and_not_yet_open_forms_say_when(client, yinxing):
+    page = make_form(yinxing, closes_at=timezone.now() - datetime.timedelta(hours=1))
+    response = post(client, page, ANSWER)
+    assert "已于" in response.content.decode() and "截止" in response.content.decode()
+    page.closes_at = None
+    page.opens_at = timezone.now() + datetime.timedelta(days=2)
+    page.save_revision().publish()
+    assert "开始填写" in client.get(page.url).content.decode()
+    assert not CommunityFormSubmission.objects.filter(page=page).exists()
+
+
+def test_honeypot_is_refused_with_a_message(client, yinxing):
+    page = make_form(yinxing)
+    response = post(client, page, {**ANSWER, "website": "http://spam.example"})
+    assert response.status_code == 200 and "请勿填写" in response.content.decode()
+    assert not CommunityFormSubmission.objects.filter(page=page).exists()
+
+
+def test_rate_limit_per_client(client, yinxing, settings):
+    settings.FORM_RATE_LIMIT = (5, 600)
+    page = make_form(yinxing)
+    for _ in range(5):
+        assert post(client, page, ANSWER).status_code == 200
+    refused = post(client, page, ANSWER)
+    assert refused.status_code == 429 and "提交太频繁" in refused.content.decode()
+    assert CommunityFormSubmission.objects.filter(page=page).count() == 5
+    other = client.post(page.url, {}, REMOTE_ADDR="10.0.0.9")  # another client is not limited
+    assert other.status_code == 200
+
+
+def test_form_asking_for_a_phone_needs_consent_to_publish(client, superuser, yinxing):
+    page = CommunityFormPage(title="报名", slug="signup", purpose="signup", live=False)
+    page.form_fields = [CommunityFormField(label="手机号码", field_type="mobile", sort_order=0)]
+    yinxing.add_child(instance=page)
+    assert page.asks_for_personal_data() and not page.has_consent()
+    request = RequestFactory().post("/")
+    request.user, request.session = superuser, {}
+    request._messages = FallbackStorage(request)
+    response = require_consent_for_personal_data(request, page)
+    assert response.status_code == 302 and "个人信息同意" in str(next(iter(request._messages)))
+    page.form_fields.add(CommunityFormField(label="同意", field_type="consent", sort_order=1))
+    assert require_consent_for_personal_data(request, page) is None
