@@ -7,10 +7,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from community.api import router as covenants_router
 from consultation.api import router as consultations_router
+from consultation.forms_api import router as forms_router
 
 # Our routers join Wagtail's API before its URLs are read (DESIGN.md § Headless API).
 api.add_router("/covenants/", covenants_router)
 api.add_router("/consultations/", consultations_router)
+api.add_router("/forms/", forms_router)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
