@@ -180,6 +180,56 @@ class CommunityFormPage(AbstractEmailForm):
     def get_submission_class(self):
         return CommunityFormSubmission
 
+    def _labels_by_revision(self) -> dict[int, dict[str, tuple[str, str]]]:
+        """{revision id: {field name: (label, type)}} for every form revision that has answers."""
+        from wagtail.models import Revision
+
+        ids = (
+            CommunityFormSubmission.objects.filter(page=self)
+            .values_list("page_revision", flat=True)
+            .distinct()
+        )
+        return {
+            revision.pk: {
+                f["clean_name"]: (f["label"], f.get("field_type", ""))
+                for f in revision.content.get("form_fields", [])
+            }
+            for revision in Revision.objects.filter(pk__in=[i for i in ids if i]).order_by("pk")
+        }
+
+    def get_data_fields(self):
+        """Columns for the listing and the export: today's fields, then any field as an older
+        revision labelled it, so that editing a form never relabels an answer already given."""
+        current = {f.clean_name: f.label for f in self.get_form_fields()}
+        fields = [("submit_time", "提交时间"), *current.items()]
+        seen = {name for name, _ in fields}
+        for labels in self._labels_by_revision().values():
+            for name, (label, _type) in labels.items():
+                key = name if current.get(name) == label else f"{name}@{label}"
+                if key not in seen:
+                    fields.append((key, f"{label}（旧版表单）"))
+                    seen.add(key)
+        return fields
+
+    def answer_row(self, submission, labels_by_revision, mask: bool) -> dict:
+        """One answer keyed like get_data_fields(), under the label it was given to."""
+        current = {f.clean_name: (f.label, f.field_type) for f in self.get_form_fields()}
+        labels = labels_by_revision.get(submission.page_revision_id, {})
+        row = {"submit_time": submission.submit_time}
+        for name, value in submission.form_data.items():
+            label, field_type = labels.get(name) or current.get(name, (name, ""))
+            key = name if current.get(name, (None,))[0] == label else f"{name}@{label}"
+            if mask and field_type == "mobile":
+                value = mask_mobile(value)
+            row[key] = ", ".join(value) if isinstance(value, list) else value
+        return row
+
+    @property
+    def submissions_list_view_class(self):
+        from consultation.submissions import CommunitySubmissionsListView
+
+        return CommunitySubmissionsListView
+
     def process_form_submission(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
         return CommunityFormSubmission.objects.create(

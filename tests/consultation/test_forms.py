@@ -116,3 +116,29 @@ def test_form_asking_for_a_phone_needs_consent_to_publish(client, superuser, yin
     assert response.status_code == 302 and "个人信息同意" in str(next(iter(request._messages)))
     page.form_fields.add(CommunityFormField(label="同意", field_type="consent", sort_order=1))
     assert require_consent_for_personal_data(request, page) is None
+
+
+def test_listing_masks_mobiles_and_export_keeps_answers_under_their_own_labels(
+    client, yinxing, superuser
+):
+    page = make_form(yinxing)
+    post(client, page, ANSWER)
+    suggestion = page.form_fields.get(label="您的建议")
+    suggestion.label = "您对停车的建议"  # renaming a field after answers came in
+    suggestion.save()
+    page = CommunityFormPage.objects.get(pk=page.pk)
+    page.save_revision().publish()
+    page = CommunityFormPage.objects.get(pk=page.pk)
+    post(client, page, {**ANSWER, "您对停车的建议": "划定夜间临时停车位。"})
+
+    client.force_login(superuser)
+    listing = client.get(f"/admin/forms/submissions/{page.pk}/").content.decode()
+    assert "138****1234" in listing and "13812341234" not in listing
+    response = client.get(f"/admin/forms/submissions/{page.pk}/?export=csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = [line for line in export.splitlines() if line]
+    assert "您对停车的建议" in header and "您的建议（旧版表单）" in header
+    assert "13812341234" in export  # the committee's export keeps the number whole
+    assert any("晚上小区门口停车太乱。" in r for r in rows) and any(
+        "划定夜间临时停车位。" in r for r in rows
+    )
