@@ -4,7 +4,6 @@ Never a speaker's name, never an unpublished record."""
 import datetime
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
 from consultation.models import ConsultationPage, Decision
@@ -63,10 +62,6 @@ class ConsultationRecordSchema(Schema):
     decisions: list[DecisionSchema]
 
 
-def _public(day: datetime.date | None) -> bool:
-    return day is not None and day <= timezone.localdate()
-
-
 @router.get(
     "/{page_id}/record/",
     response=ConsultationRecordSchema,
@@ -88,14 +83,5 @@ def record(request: HttpRequest, page_id: int):
         "starts_at": agenda.starts_at,
         "records": outcomes["records"],
         "updates": outcomes["updates"],
-        "decisions": [
-            {
-                "id": d.pk, "title": d.title, "summary": d.summary,
-                "resolution_published_on": d.resolution_published_on, "resolution_outcome": d.resolution_outcome,
-                "tally": d.tally,
-                "result_published_on": d.result_published_on if _public(d.result_published_on) else None,
-                "result_published_outcome": d.result_published_outcome if _public(d.result_published_on) else "",
-            }
-            for d in decisions
-        ],
+        "decisions": [d.public_entry() for d in decisions],
     }  # fmt: skip

@@ -1,5 +1,6 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -19,6 +20,8 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["community.TownshipPage"]
     max_count = 1
+
+    api_fields = [APIField("intro"), APIField("civil_affairs_contact")]
 
     class Meta:
         verbose_name = "区门户首页"

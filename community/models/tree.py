@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
 
@@ -40,6 +41,13 @@ class TownshipPage(Page):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["community.CommunityPage"]
+
+    api_fields = [
+        APIField("kind"),
+        APIField("intro"),
+        APIField("office_address"),
+        APIField("contact_phone"),
+    ]
 
     class Meta:
         verbose_name = "乡镇/街道"
@@ -141,6 +149,20 @@ class CommunityPage(Page):
     ]
 
     parent_page_types = ["community.TownshipPage"]
+
+    api_fields = [
+        APIField("kind"),
+        APIField("intro"),
+        APIField("households"),
+        APIField("adult_residents"),
+        APIField("representatives"),
+        APIField("committee_display_name"),
+        APIField("office_address"),
+        APIField("contact_phone"),
+        APIField("office_hours"),
+        APIField("public_decisions"),
+    ]
+
     subpage_types = [
         "community.CovenantPage",
         "community.NoticeIndexPage",
@@ -208,6 +230,18 @@ class CommunityPage(Page):
             created.append(section)
         return created
 
+    @property
+    def public_decisions(self) -> list[dict]:
+        """四议两公开 entries made public (决议公开, 实施结果公开), as the community page shows them."""
+        from consultation.models import Decision
+
+        return [
+            d.public_entry()
+            for d in Decision.objects.published()
+            .filter(community=self)
+            .order_by("-resolution_published_on")
+        ]
+
     def get_sections(self):
         """The community's live child pages in tree order, in one query (titles and URLs only)."""
         return self.get_children().live().order_by("path")
@@ -231,6 +265,7 @@ class NoticeIndexPage(Page):
     intro = RichTextField("说明", blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
 
     parent_page_types = ["community.CommunityPage"]
     subpage_types: list[str] = []

@@ -31,6 +31,7 @@ class ConsultationIndexPage(Page):
     intro = RichTextField("说明", blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
 
     parent_page_types = ["community.CommunityPage"]
     subpage_types = ["consultation.ConsultationPage"]

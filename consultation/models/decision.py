@@ -116,6 +116,23 @@ class Decision(Corrected, VoteRecord):
     def __str__(self) -> str:
         return self.title
 
+    def public_entry(self) -> dict:
+        """The two 公开 steps as the public sees them: the result only once its date has come."""
+        result_public = (
+            self.result_published_on is not None
+            and self.result_published_on <= timezone.localdate()
+        )
+        return {
+            "id": self.pk,
+            "title": self.title,
+            "summary": self.summary,
+            "resolution_published_on": self.resolution_published_on,
+            "resolution_outcome": self.resolution_outcome,
+            "tally": self.tally,
+            "result_published_on": self.result_published_on if result_public else None,
+            "result_published_outcome": self.result_published_outcome if result_public else "",
+        }
+
     @property
     def is_published(self) -> bool:
         return self.resolution_published_on is not None

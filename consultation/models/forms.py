@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import (
     FORM_FIELD_CHOICES,
@@ -124,6 +125,13 @@ class CommunityFormPage(AbstractEmailForm):
 
     parent_page_types = ["community.CommunityPage"]
     subpage_types: list[str] = []
+    # The fields and answering are under /api/v3/forms/{id}/ (schema) and /submissions/ (answers).
+    api_fields = [
+        APIField("purpose"),
+        APIField("intro"),
+        APIField("opens_at"),
+        APIField("closes_at"),
+    ]
 
     class Meta:
         verbose_name = "表单（征集/测评/报名）"

@@ -86,3 +86,30 @@ def test_unpublished_record_is_not_in_the_api(client, shiqiao, committee_shiqiao
     )
     body = client.get(f"/api/v3/consultations/{agenda.pk}/record/").content.decode()
     assert "草稿意见" not in body
+
+
+def test_tree_pages_serve_what_residents_see(client, xinghua):
+    data = client.get(f"/api/v3/pages/{xinghua.pk}/").json()
+    assert (data["households"], data["adult_residents"], data["committee_display_name"]) == (
+        612,
+        1686,
+        "杏花村村民委员会",
+    )
+    assert data["public_decisions"][0]["title"] == "村集体闲置厂房对外出租"
+    home = client.get(f"/api/v3/pages/{xinghua.get_parent().get_parent().pk}/").json()
+    assert "清河区民政局" in home["civil_affairs_contact"]
+
+
+def test_private_and_draft_pages_never_reach_anonymous_callers(
+    client, xinghua, shiqiao, committee_shiqiao
+):
+    from wagtail.models import PageViewRestriction
+
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    PageViewRestriction.objects.create(page=covenant, restriction_type="password", password="x")
+    draft = make_covenant(shiqiao, committee_shiqiao)
+    for page in (covenant, draft):
+        assert client.get(f"/api/v3/pages/{page.pk}/").status_code == 404
+        assert client.get(f"/api/v3/covenants/{page.pk}/versions/").status_code == 404
+    listing = client.get("/api/v3/pages/?type=community.CovenantPage").content.decode()
+    assert f'"id": {covenant.pk},' not in listing and f'"id": {draft.pk},' not in listing
