@@ -104,7 +104,11 @@ def revision_detail(request, pk: int):
     revision = _scoped(request, pk)
     covenant = CovenantPage.objects.get(pk=revision.covenant_id)
     diff, fines = _text_diff(revision)
+    opinion_forms = [
+        (form, form.get_submissions().count()) for form in revision.opinion_forms.all()
+    ]
     context = {
+        "opinion_forms": opinion_forms,
         "diff": diff,
         "fines": fines,
         "page_title": str(revision),

@@ -178,11 +178,12 @@ def seed_users() -> list[DemoLogin]:
 
 def seed() -> list[DemoLogin]:
     from community.demo_covenants import seed_covenants
-    from consultation.demo import seed_consultations
+    from consultation.demo import seed_consultations, seed_forms
 
     seed_tree()
     sync_roles()
     logins = seed_users()
     seed_covenants()
     seed_consultations()
+    seed_forms()
     return logins

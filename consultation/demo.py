@@ -169,3 +169,59 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
     decision._history_user = user
     decision._change_reason = "录入四议两公开"
     decision.save()
+
+
+FORM_FIELDS = [
+    ("您的建议", "multiline", True, ""),
+    ("所在村民小组/小区楼栋", "address", False, ""),
+    ("手机号码（选填，便于回访）", "mobile", False, ""),
+    ("我同意村(居)委会为回访本建议使用上面的手机号码，不作他用", "consent", True, ""),
+]
+DEMO_ANSWERS = [
+    {
+        "建议": "村口到小学的路段没有路灯，冬天放学天黑，建议先装这一段。",
+        "地址": "第三村民小组",
+        "手机": "13857112345",
+    },
+    {"建议": "文化礼堂晚上开放给老人看戏，请安排人管理。", "地址": "第七村民小组", "手机": ""},
+    {
+        "建议": "垃圾分类亭太少，建议每个小组至少一个。",
+        "地址": "第一村民小组",
+        "手机": "13967154321",
+    },
+]
+
+
+def seed_forms() -> None:
+    from community.models import CovenantRevision
+    from consultation.models import CommunityFormField, CommunityFormPage, CommunityFormSubmission
+
+    for community in CommunityPage.objects.order_by("path"):
+        if CommunityFormPage.objects.child_of(community).exists():
+            continue
+        draft = CovenantRevision.objects.filter(community=community, stage="vote").first()
+        page = CommunityFormPage(
+            title="村规民约修订草案意见征集" if draft else "2027年民生实事项目征集",
+            slug="opinions" if draft else "projects",
+            purpose="draft_opinions" if draft else "topics",
+            intro="<p>请留下您的意见和建议，村(居)委会将汇总后在协商议事中回应。</p>",
+            thank_you_text="<p>已收到，谢谢您的参与！汇总情况将在村(居)务公开栏公布。</p>",
+            covenant_revision=draft,
+        )
+        page.form_fields = [
+            CommunityFormField(
+                label=label, field_type=kind, required=required, help_text=help_text, sort_order=n
+            )
+            for n, (label, kind, required, help_text) in enumerate(FORM_FIELDS)
+        ]
+        community.add_child(instance=page)
+        page.save_revision(user=_committee(community)).publish()
+        names = [f.clean_name for f in page.get_form_fields()]
+        for answer in DEMO_ANSWERS:
+            CommunityFormSubmission.objects.create(
+                page=page,
+                page_revision_id=page.live_revision_id,
+                form_data=dict(
+                    zip(names, [answer["建议"], answer["地址"], answer["手机"], True], strict=True)
+                ),
+            )

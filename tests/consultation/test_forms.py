@@ -142,3 +142,18 @@ def test_listing_masks_mobiles_and_export_keeps_answers_under_their_own_labels(
     assert any("晚上小区门口停车太乱。" in r for r in rows) and any(
         "划定夜间临时停车位。" in r for r in rows
     )
+
+
+def test_demo_opinion_form_is_linked_to_the_revision_being_voted(
+    client, xinghua, committee_xinghua
+):
+    from django.urls import reverse
+
+    from community.models import CovenantRevision
+
+    revision = CovenantRevision.objects.get(community=xinghua, stage="vote")
+    form = CommunityFormPage.objects.get(covenant_revision=revision)
+    client.force_login(committee_xinghua)
+    html = client.get(reverse("community_revision_detail", args=(revision.pk,))).content.decode()
+    assert f"{form.title}：收到 3 份意见" in html
+    assert reverse("wagtailforms:list_submissions", args=(form.pk,)) in html
