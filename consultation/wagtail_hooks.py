@@ -100,3 +100,26 @@ def require_consent_for_personal_data(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+@hooks.register("register_admin_urls")
+def proposal_admin_urls():
+    from consultation.proposals import proposal_urls
+
+    return proposal_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def proposals_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from community.roles import committee_communities
+
+    class CommitteeMenuItem(MenuItem):
+        def is_shown(self, request):
+            return committee_communities(request.user).exists()
+
+    return CommitteeMenuItem(
+        "居民提议", reverse("consultation_proposals"), icon_name="mail", order=255
+    )

@@ -257,6 +257,14 @@ class CommunityFormSubmission(AbstractFormSubmission):
         related_name="+",
         verbose_name="表单版本",
     )
+    promoted_to = models.ForeignKey(
+        "consultation.ConsultationPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name="已转为协商议题",
+    )
 
     class Meta:
         verbose_name = "表单回复"

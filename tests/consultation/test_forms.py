@@ -157,3 +157,36 @@ def test_demo_opinion_form_is_linked_to_the_revision_being_voted(
     html = client.get(reverse("community_revision_detail", args=(revision.pk,))).content.decode()
     assert f"{form.title}：收到 3 份意见" in html
     assert reverse("wagtailforms:list_submissions", args=(form.pk,)) in html
+
+
+def test_committee_promotes_a_proposal_to_a_draft_agenda_without_identity(
+    client, xinghua, committee_xinghua, committee_shiqiao
+):
+    from django.urls import reverse
+
+    from consultation.models import ConsultationPage
+
+    form = CommunityFormPage.objects.child_of(xinghua).get()
+    form.purpose = "topics"
+    form.save()
+    submission = CommunityFormSubmission.objects.filter(page=form).order_by("pk").first()
+    promote_url = reverse("consultation_promote", args=(submission.pk,))
+
+    client.force_login(committee_shiqiao)  # another community: not even listed
+    assert promote_url not in client.get(reverse("consultation_proposals")).content.decode()
+    assert client.post(promote_url).status_code == 404
+
+    client.force_login(committee_xinghua)
+    assert promote_url in client.get(reverse("consultation_proposals")).content.decode()
+    response = client.post(promote_url)
+    agenda = ConsultationPage.objects.get(slug=f"proposal-{submission.pk}")
+    assert response.url == reverse("wagtailadmin_pages:edit", args=(agenda.pk,))
+    assert (
+        agenda.from_proposal
+        and not agenda.live
+        and "路灯" in agenda.get_latest_revision_as_object().background
+    )
+    revision_text = str(agenda.get_latest_revision().content)
+    assert "13857112345" not in revision_text and "第三村民小组" not in revision_text
+    submission.refresh_from_db()
+    assert submission.promoted_to_id == agenda.pk
