@@ -2,6 +2,7 @@
 clause-level diff between two of them. Anonymous callers see live, public covenants only."""
 
 import datetime
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
@@ -12,6 +13,23 @@ from community.diff import ArticleChange, diff_covenants
 from community.models import CovenantPage
 
 router = Router(tags=["covenants"])
+
+# Ids beyond a database integer are simply not found (422 from validation), never a server error.
+MAX_ID = 2_147_483_647
+PageId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ProblemSchema(Schema):
+    """Errors: Wagtail's problem+json (type, title, status, detail) or ours (detail, errors)."""
+
+    type: str | None = None
+    title: str | None = None
+    status: int | None = None
+    detail: Any = None
+    errors: list[Any] = []
+
+
+PROBLEMS = {404: ProblemSchema, 422: ProblemSchema}
 
 
 class VersionSchema(Schema):
@@ -68,11 +86,11 @@ class DiffSchema(Schema):
 
 
 class DiffQuery(Schema):
-    from_: int = Field(alias="from", description="version id (older)")
-    to: int = Field(description="version id (newer)")
+    from_: int = Field(alias="from", ge=1, le=MAX_ID, description="version id (older)")
+    to: int = Field(ge=1, le=MAX_ID, description="version id (newer)")
 
 
-def _covenant(page_id: int) -> CovenantPage:
+def _covenant(page_id: PageId) -> CovenantPage:
     covenant = CovenantPage.objects.live().public().filter(pk=page_id).first()
     if covenant is None:
         raise Http404("没有这份公约，或尚未公布。")
@@ -123,12 +141,12 @@ def _change(change: ArticleChange) -> dict:
 
 @router.get(
     "/{page_id}/versions/",
-    response=list[VersionSchema],
+    response={200: list[VersionSchema], **PROBLEMS},
     url_name="covenant_versions",
     summary="Adopted versions of a covenant, newest first",
     operation_id="covenants_versions",
 )
-def versions(request: HttpRequest, page_id: int):
+def versions(request: HttpRequest, page_id: PageId):
     covenant = _covenant(page_id)
     adopted = list(covenant.versions())
     in_force = next(
@@ -139,12 +157,12 @@ def versions(request: HttpRequest, page_id: int):
 
 @router.get(
     "/{page_id}/diff/",
-    response=DiffSchema,
+    response={200: DiffSchema, **PROBLEMS},
     url_name="covenant_diff",
     summary="Clause-level diff between two adopted versions",
     operation_id="covenants_diff",
 )
-def diff(request: HttpRequest, page_id: int, query: Query[DiffQuery]):
+def diff(request: HttpRequest, page_id: PageId, query: Query[DiffQuery]):
     covenant = _covenant(page_id)
     by_id = {v.pk: v for v in covenant.versions()}
     for name, value in (("from", query.from_), ("to", query.to)):

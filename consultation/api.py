@@ -6,6 +6,7 @@ import datetime
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from community.api import PROBLEMS, PageId
 from consultation.models import ConsultationPage, Decision
 
 router = Router(tags=["consultations"])
@@ -64,12 +65,12 @@ class ConsultationRecordSchema(Schema):
 
 @router.get(
     "/{page_id}/record/",
-    response=ConsultationRecordSchema,
+    response={200: ConsultationRecordSchema, **PROBLEMS},
     url_name="consultation_record",
     summary="An agenda's published deliberation, decisions and implementation updates",
     operation_id="consultations_record",
 )
-def record(request: HttpRequest, page_id: int):
+def record(request: HttpRequest, page_id: PageId):
     agenda = ConsultationPage.objects.live().public().filter(pk=page_id).first()
     if agenda is None:
         raise Http404("没有这个协商议题，或尚未公告。")

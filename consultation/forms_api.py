@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from community.api import PROBLEMS, PageId, ProblemSchema
 from consultation.models import CommunityFormPage
 from consultation.ratelimit import client_key, take
 
@@ -69,7 +70,7 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-def _form_page(page_id: int) -> CommunityFormPage:
+def _form_page(page_id: PageId) -> CommunityFormPage:
     page = CommunityFormPage.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404("没有这个表单，或尚未发布。")
@@ -78,12 +79,12 @@ def _form_page(page_id: int) -> CommunityFormPage:
 
 @router.get(
     "/{page_id}/",
-    response=FormSchema,
+    response={200: FormSchema, **PROBLEMS},
     url_name="form_schema",
     summary="A form's schema",
     operation_id="forms_schema",
 )
-def form_schema(request: HttpRequest, page_id: int):
+def form_schema(request: HttpRequest, page_id: PageId):
     from wagtail.rich_text import expand_db_html
 
     page = _form_page(page_id)
@@ -125,12 +126,19 @@ def _as_form_data(page: CommunityFormPage, answers: dict[str, Any]):
 
 @router.post(
     "/{page_id}/submissions/",
-    response={201: SubmissionOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        201: SubmissionOut,
+        400: ProblemSchema,
+        404: ProblemSchema,
+        409: ErrorOut,
+        422: ProblemSchema,
+        429: ErrorOut,
+    },
     url_name="form_submit",
     summary="Answer a form",
     operation_id="forms_submit",
 )
-def submit(request: HttpRequest, page_id: int, payload: AnswerIn):
+def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
     page = _form_page(page_id)
     message = page.window_message()
     if message:
