@@ -6,6 +6,12 @@ from consultation.models import ConsultationPage
 from consultation.records_admin import ConsultationRecordsGroup
 
 
+def _keep_as_draft(page) -> None:
+    """Wagtail's create view adds a new page live before asking this hook; a refusal keeps it a draft."""
+    if page.pk and page.first_published_at is None and page.live_revision_id is None:
+        type(page).objects.filter(pk=page.pk).update(live=False)
+
+
 @hooks.register("before_publish_page")
 def keep_the_notice_period(request, page):
     """The draft is already saved; publishing waits until the notice period can be kept."""
@@ -13,6 +19,7 @@ def keep_the_notice_period(request, page):
     if isinstance(page, ConsultationPage):
         found = page.notice_violations()
         if found:
+            _keep_as_draft(page)
             messages.error(request, f"未发布：{found[0].message}草稿已保存。")
             return redirect("wagtailadmin_pages:edit", page.pk)
     return None
@@ -94,6 +101,7 @@ def require_consent_for_personal_data(request, page):
         and page.asks_for_personal_data()
         and not page.has_consent()
     ):
+        _keep_as_draft(page)
         messages.error(
             request,
             "未发布：表单收集姓名或手机号码，须添加一个“个人信息同意”字段，写明收集用途（个人信息保护法第十四条）。草稿已保存。",

@@ -262,7 +262,11 @@ class ConsultationPage(Page):
             )
             if stored is None or not stored["live"] or stored["starts_at"] != self.starts_at:
                 found = self.notice_violations()
-                if found:
+                if found and self.pk is None:
+                    self.live = (
+                        False  # created as a draft; the editor's hook says why it is not published
+                    )
+                elif found:
                     raise ValidationError(found[0].message, code=found[0].code)
         return super().save(*args, **kwargs)
 
