@@ -3,7 +3,6 @@ starting a revision, and the township's queue. Every change goes through communi
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +12,7 @@ from community import forms as step_forms
 from community import transitions
 from community.diff import diff_covenants
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Role, Stage
-from community.roles import committee_communities, role_kinds
+from community.roles import committee_communities, role_kinds, within
 from community.transitions import STEPS, ProcedureError, available_steps
 
 STEP_FORMS = {
@@ -169,9 +168,7 @@ def _initial(revision: CovenantRevision, step: str) -> dict:
 
 def start_list(request):
     """The covenants of the user's communities, each with whether a revision may start."""
-    scope = Q(pk__in=[])
-    for path in CommunityPage.objects.for_user(request.user).values_list("path", flat=True):
-        scope |= Q(path__startswith=path)
+    scope = within(CommunityPage.objects.for_user(request.user))
     open_ids = set(CovenantRevision.objects.open().values_list("covenant_id", flat=True))
     titles = dict(CommunityPage.objects.values_list("path", "title"))
     own = set(committee_communities(request.user).values_list("path", flat=True))

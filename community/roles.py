@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from community.models import CommunityPage, Role, TownshipPage
@@ -254,3 +255,11 @@ def may_see_personal_names(user, community: CommunityPage) -> bool:
     if user and user.is_active and user.is_superuser:
         return True
     return bool(role_kinds(user, community) & {Role.Kind.COMMITTEE, Role.Kind.DISTRICT})
+
+
+def within(communities) -> Q:
+    """A filter for pages inside any of these communities' subtrees (their covenants, agendas, forms)."""
+    scope = Q(pk__in=[])
+    for path in communities.values_list("path", flat=True):
+        scope |= Q(path__startswith=path)
+    return scope

@@ -7,7 +7,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from community.roles import committee_communities
+from community.roles import committee_communities, within
 from consultation.models import ConsultationPage, Deliberation, ImplementationUpdate
 
 
@@ -15,10 +15,7 @@ def agendas_needing_attention(user, now=None):
     """(waiting for a record, waiting for feedback for more than FEEDBACK_OVERDUE_DAYS) for the
     agendas of the user's communities; one query each."""
     now = now or timezone.now()
-    scope = Q(pk__in=[])
-    for path in committee_communities(user).values_list("path", flat=True):
-        scope |= Q(path__startswith=path)
-    agendas = ConsultationPage.objects.filter(scope).live()
+    agendas = ConsultationPage.objects.filter(within(committee_communities(user))).live()
     record = Deliberation.objects.published().filter(agenda=OuterRef("pk"))
     done = ImplementationUpdate.objects.published().filter(agenda=OuterRef("pk"), status="done")
     waiting_record = agendas.filter(starts_at__lt=now).exclude(Exists(record)).order_by("starts_at")

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import escape
 
-from community.roles import committee_communities
+from community.roles import committee_communities, within
 from consultation.models import (
     CommunityFormPage,
     CommunityFormSubmission,
@@ -18,10 +18,7 @@ from consultation.models import (
 
 
 def _scope(user) -> Q:
-    scope = Q(pk__in=[])
-    for community_path in committee_communities(user).values_list("path", flat=True):
-        scope |= Q(path__startswith=community_path)
-    return scope
+    return within(committee_communities(user))
 
 
 def proposal_text(submission: CommunityFormSubmission) -> str:

@@ -3,7 +3,6 @@ the user's communities, created and edited by the community's committee, read by
 district staff; speakers' names shown only to the committee and the district."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -13,16 +12,13 @@ from wagtail_modeladmin.views import CreateView, InspectView
 
 from community.covenant_admin import DeclaredFiltersIndexView
 from community.models import CommunityPage, Role
-from community.roles import committee_communities, may_see_personal_names
+from community.roles import committee_communities, may_see_personal_names, within
 from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
 from consultation.models.records import STANCE_LABELS
 
 
 def _agendas_of(communities):
-    scope = Q(pk__in=[])
-    for path in communities.values_list("path", flat=True):
-        scope |= Q(path__startswith=path)
-    return ConsultationPage.objects.filter(scope).order_by("-starts_at", "-pk")
+    return ConsultationPage.objects.filter(within(communities)).order_by("-starts_at", "-pk")
 
 
 class RecordForm(WagtailAdminModelForm):
