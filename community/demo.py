@@ -178,6 +178,7 @@ def seed_users() -> list[DemoLogin]:
 
 def seed() -> list[DemoLogin]:
     from community.demo_covenants import seed_covenants
+    from community.demo_notices import seed_experiences, seed_notices
     from consultation.demo import seed_consultations, seed_forms
 
     seed_tree()
@@ -186,4 +187,6 @@ def seed() -> list[DemoLogin]:
     seed_covenants()
     seed_consultations()
     seed_forms()
+    seed_notices()
+    seed_experiences()
     return logins

@@ -18,7 +18,7 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["community.TownshipPage"]
+    subpage_types = ["community.TownshipPage", "community.ExperienceIndexPage"]
     max_count = 1
 
     api_fields = [APIField("intro"), APIField("civil_affairs_contact")]

@@ -1,10 +1,17 @@
 from community.models.covenant import CovenantPage
+from community.models.experience import (
+    ExperienceFeature,
+    ExperienceIndexPage,
+    ExperiencePage,
+    ExperiencePageTag,
+    ExperienceTheme,
+)
+from community.models.notice import NoticeIndexPage, NoticePage
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.tree import (
     CommunityPage,
     CommunityPageQuerySet,
-    NoticeIndexPage,
     TownshipPage,
 )
 
@@ -13,7 +20,13 @@ __all__ = [
     "CommunityPageQuerySet",
     "CovenantPage",
     "CovenantRevision",
+    "ExperienceFeature",
+    "ExperienceIndexPage",
+    "ExperiencePage",
+    "ExperiencePageTag",
+    "ExperienceTheme",
     "NoticeIndexPage",
+    "NoticePage",
     "Role",
     "Stage",
     "TownshipPage",

@@ -168,6 +168,7 @@ class CommunityPage(Page):
         "community.NoticeIndexPage",
         "consultation.ConsultationIndexPage",
         "consultation.CommunityFormPage",
+        "community.ExperiencePage",
     ]
 
     # Sections every community gets on creation: (model label, slug, title per kind).
@@ -257,20 +258,3 @@ class CommunityPage(Page):
             .order_by("-resolution_published_on")[:10]
         )
         return context
-
-
-class NoticeIndexPage(Page):
-    """村务公开 / 居务公开: the community's notice board."""
-
-    intro = RichTextField("说明", blank=True, features=INTRO_FEATURES)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
-
-    parent_page_types = ["community.CommunityPage"]
-    subpage_types: list[str] = []
-    max_count_per_parent = 1
-
-    class Meta:
-        verbose_name = "村(居)务公开栏目"
-        verbose_name_plural = "村(居)务公开栏目"

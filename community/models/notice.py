@@ -1,0 +1,172 @@
+"""村务/居务公开: a community's notices, each shown for a 公示期 (display period)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+class NoticeTableBlock(TypedTableBlock):
+    """A table for financial notices (收支明细): text and amount columns, rendered with <caption> and <th>."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            [
+                ("text", blocks.CharBlock(label="文字")),
+                ("amount", blocks.DecimalBlock(label="金额（元）", decimal_places=2)),
+                ("number", blocks.IntegerBlock(label="数量")),
+                ("date", blocks.DateBlock(label="日期")),
+            ],
+            **kwargs,
+        )
+
+    class Meta:
+        icon = "table"
+        label = "表格"
+        help_text = "表格请填写标题（caption），第一行为列名。财务公开的收支明细请用“金额”列。"
+
+
+class NoticeBody(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=BODY_FEATURES, label="正文")
+    table = NoticeTableBlock()
+
+
+class NoticePage(Page):
+    """A notice (公示) on a community's board: current during its 公示期, readable after it."""
+
+    class Category(models.TextChoices):
+        PARTY = "party", "党务公开"
+        AFFAIRS = "affairs", "村务/居务公开"
+        FINANCE = "finance", "财务公开"
+        GOVERNMENT = "government", "政务公开"
+        OTHER = "other", "其他"
+
+    category = models.CharField("类别", max_length=20, choices=Category.choices, default="affairs")
+    summary = models.TextField(
+        "摘要", blank=True, max_length=300, help_text="一两句话，列表中显示。"
+    )
+    body = StreamField(NoticeBody(), verbose_name="正文", blank=True)
+    attachments = StreamField(
+        [("document", DocumentChooserBlock(label="附件"))],
+        verbose_name="附件",
+        blank=True,
+        help_text="公示的原始文件（PDF、Excel 等），居民可下载。",
+    )
+    display_from = models.DateField("公示开始", default=datetime.date.today)
+    display_until = models.DateField(
+        "公示结束", null=True, blank=True, help_text="留空表示长期公示。"
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("category"),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("display_from"), FieldPanel("display_until")])],
+            heading="公示期",
+        ),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("category"),
+    ]
+
+    api_fields = [
+        APIField("category"),
+        APIField("category_label"),
+        APIField("summary"),
+        APIField("display_from"),
+        APIField("display_until"),
+        APIField("is_current"),
+        APIField("body"),
+        APIField("attachments"),
+    ]
+
+    parent_page_types = ["community.NoticeIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "公示"
+        verbose_name_plural = "公示"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.display_until and self.display_from and self.display_until < self.display_from:
+            raise ValidationError({"display_until": "公示结束日期不能早于公示开始日期。"})
+
+    @property
+    def category_label(self) -> str:
+        return self.get_category_display()
+
+    def period_status(self, today: datetime.date | None = None) -> str:
+        """'upcoming', 'current' or 'expired' on `today` (the local date by default)."""
+        today = today or timezone.localdate()
+        if self.display_from > today:
+            return "upcoming"
+        if self.display_until and self.display_until < today:
+            return "expired"
+        return "current"
+
+    @property
+    def is_current(self) -> bool:
+        return self.period_status() != "expired"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.period_status() == "expired"
+
+
+def expired_q(today: datetime.date) -> Q:
+    return Q(display_until__lt=today)
+
+
+class NoticeIndexPage(Page):
+    """村务公开 / 居务公开: the community's notice board, current notices first, then 往期公示."""
+
+    intro = RichTextField("说明", blank=True, features=["bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+
+    parent_page_types = ["community.CommunityPage"]
+    subpage_types = ["community.NoticePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "村(居)务公开栏目"
+        verbose_name_plural = "村(居)务公开栏目"
+
+    def notices(self):
+        return NoticePage.objects.child_of(self).live().public()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        today = timezone.localdate()
+        notices = self.notices().only(
+            "title", "url_path", "slug", "category", "summary", "display_from", "display_until"
+        )
+        context["current_notices"] = notices.exclude(expired_q(today)).order_by(
+            "-display_from", "-pk"
+        )
+        context["expired_notices"] = notices.filter(expired_q(today)).order_by(
+            "-display_until", "-pk"
+        )
+        context["today"] = today
+        return context
