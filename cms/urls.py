@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import api_visibility
 from community.api import router as covenants_router
 from consultation.api import router as consultations_router
 from consultation.forms_api import router as forms_router
@@ -13,6 +14,8 @@ from consultation.forms_api import router as forms_router
 api.add_router("/covenants/", covenants_router)
 api.add_router("/consultations/", consultations_router)
 api.add_router("/forms/", forms_router)
+# Anonymous callers list only the images and documents that live, public pages use.
+api_visibility.install()
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

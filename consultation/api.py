@@ -34,11 +34,29 @@ class RecordSchema(Schema):
     correction_reason: str
 
 
+class ImageSchema(Schema):
+    id: int
+    title: str
+    alt: str
+    url: str
+    width: int
+    height: int
+
+
+class DocumentSchema(Schema):
+    id: int
+    title: str
+    url: str
+    file_extension: str
+
+
 class UpdateSchema(Schema):
     date: datetime.date
     status: str
     status_label: str
     text: str
+    photos: list[ImageSchema]
+    documents: list[DocumentSchema]
 
 
 class DecisionSchema(Schema):

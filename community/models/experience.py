@@ -13,9 +13,10 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
 from wagtail.search import index
+
+from community.blocks import APIImageBlock, HTMLRichTextBlock, image_data
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul"]
 
@@ -53,8 +54,8 @@ class ExperiencePageTag(TaggedItemBase):
 
 
 class ExperienceBody(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=BODY_FEATURES, label="正文")
-    image = ImageBlock(label="图片")
+    paragraph = HTMLRichTextBlock(features=BODY_FEATURES, label="正文")
+    image = APIImageBlock(label="图片")
 
 
 class ExperiencePage(Page):
@@ -99,7 +100,7 @@ class ExperiencePage(Page):
 
     api_fields = [
         APIField("summary"),
-        APIField("cover"),
+        APIField("cover_image"),
         APIField("body"),
         APIField("theme_names"),
         APIField("tag_names"),
@@ -118,6 +119,10 @@ class ExperiencePage(Page):
         index = ExperienceIndexPage.objects.live().public().first()
         context["experience_index_url"] = index.url if index else ""
         return context
+
+    @property
+    def cover_image(self) -> dict | None:
+        return image_data(self.cover)
 
     @property
     def theme_names(self) -> list[str]:

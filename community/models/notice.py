@@ -10,10 +10,11 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -39,7 +40,7 @@ class NoticeTableBlock(TypedTableBlock):
 
 
 class NoticeBody(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=BODY_FEATURES, label="正文")
+    paragraph = HTMLRichTextBlock(features=BODY_FEATURES, label="正文")
     table = NoticeTableBlock()
 
 
@@ -59,7 +60,7 @@ class NoticePage(Page):
     )
     body = StreamField(NoticeBody(), verbose_name="正文", blank=True)
     attachments = StreamField(
-        [("document", DocumentChooserBlock(label="附件"))],
+        [("document", APIDocumentChooserBlock(label="附件"))],
         verbose_name="附件",
         blank=True,
         help_text="公示的原始文件（PDF、Excel 等），居民可下载。",

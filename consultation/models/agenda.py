@@ -9,10 +9,10 @@ from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
+from community.blocks import APIDocumentChooserBlock, document_data, image_data
 from consultation.procedures import check_notice
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -109,7 +109,7 @@ class ConsultationPage(Page):
         blank=True,
     )
     materials = StreamField(
-        [("document", DocumentChooserBlock(label="材料"))], verbose_name="协商材料", blank=True
+        [("document", APIDocumentChooserBlock(label="材料"))], verbose_name="协商材料", blank=True
     )
     urgent = models.BooleanField(
         "紧急", default=False, help_text="紧急议题可不受提前公告期限制，但须写明理由。"
@@ -214,6 +214,10 @@ class ConsultationPage(Page):
                     "status": u.status,
                     "status_label": u.get_status_display(),
                     "text": u.text,
+                    "photos": [image_data(block.value) for block in u.photos if block.value],
+                    "documents": [
+                        document_data(block.value) for block in u.documents if block.value
+                    ],
                 }
                 for u in ImplementationUpdate.objects.published()
                 .filter(agenda=self)

@@ -5,10 +5,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
-from wagtail.images.blocks import ImageChooserBlock
 
+from community.blocks import APIDocumentChooserBlock, APIImageChooserBlock
 from community.models.vote import VoteRecord
 from community.procedures import errors
 from consultation.models.agenda import PARTY_CHOICES, ConsultationPage
@@ -163,10 +162,10 @@ class ImplementationUpdate(PublicRecord):
     )
     text = models.TextField("进展情况")
     photos = StreamField(
-        [("image", ImageChooserBlock(label="照片"))], verbose_name="照片", blank=True
+        [("image", APIImageChooserBlock(label="照片"))], verbose_name="照片", blank=True
     )
     documents = StreamField(
-        [("document", DocumentChooserBlock(label="文件"))], verbose_name="文件", blank=True
+        [("document", APIDocumentChooserBlock(label="文件"))], verbose_name="文件", blank=True
     )
 
     history = HistoricalRecords(verbose_name="落实反馈历史")

@@ -1,7 +1,9 @@
 """Low-code forms on the site: field types, the open window, honeypot, rate limit, consent, pinning."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.cache import cache
@@ -142,6 +144,14 @@ def test_listing_masks_mobiles_and_export_keeps_answers_under_their_own_labels(
     assert any("晚上小区门口停车太乱。" in r for r in rows) and any(
         "划定夜间临时停车位。" in r for r in rows
     )
+
+    response = client.get(f"/admin/forms/submissions/{page.pk}/?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+    assert "您对停车的建议" in rows[0] and "您的建议（旧版表单）" in rows[0]
+    cells = [str(cell) for row in rows[1:] for cell in row]
+    assert "13812341234" in cells
+    assert "晚上小区门口停车太乱。" in cells and "划定夜间临时停车位。" in cells
 
 
 def test_demo_opinion_form_is_linked_to_the_revision_being_voted(
