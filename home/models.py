@@ -1,11 +1,12 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 
-class HomePage(Page):
+class HomePage(RoutablePageMixin, Page):
     """The district portal and site root: lists its townships and their communities."""
 
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -26,6 +27,12 @@ class HomePage(Page):
     class Meta:
         verbose_name = "区门户首页"
         verbose_name_plural = "区门户首页"
+
+    @path("search/", name="search")
+    def search(self, request):
+        from home.views import search_page
+
+        return search_page(request, self)
 
     def get_context(self, request, *args, **kwargs):
         from community.models import CommunityPage, TownshipPage

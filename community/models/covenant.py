@@ -24,6 +24,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 
 from community.numbering import article_label, chapter_label
+from home.search import plain
+from home.searchable import ChineseSearchable
 
 ARTICLE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 FINE_WORDS = ("罚款", "罚金")
@@ -161,7 +163,7 @@ class CovenantPermissionTester(PagePermissionTester):
         return not self.page.procedure_revisions.exists() and super().can_delete(ignore_bulk)
 
 
-class CovenantPage(RoutablePageMixin, Page):
+class CovenantPage(ChineseSearchable, RoutablePageMixin, Page):
     class Kind(models.TextChoices):
         VILLAGE_COVENANT = "village_covenant", "村规民约"
         RESIDENT_CONVENTION = "resident_convention", "居民公约"
@@ -200,6 +202,9 @@ class CovenantPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "村规民约/居民公约"
         verbose_name_plural = "村规民约/居民公约"
+
+    search_kind = "公约"
+    search_fields = [*Page.search_fields, *ChineseSearchable.chinese_search_fields]
 
     api_fields = [
         APIField("kind"),
@@ -244,6 +249,13 @@ class CovenantPage(RoutablePageMixin, Page):
             "effective_on": version.effective_on,
             "filing_number": version.filing_number,
         }
+
+    def search_units(self):
+        """The preamble, then each article on its own: a hit links to its anchor (#第十二条)."""
+        yield ("", self.title, self.search_kind, plain(self.preamble))
+        for article in self.articles():
+            title = f"{self.title} {article.label}"
+            yield (f"#{article.label}", title, "公约条文", plain(article.html))
 
     def outline(self) -> list[Chapter]:
         return outline_of(self.body)

@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.blocks import APIImageBlock, HTMLRichTextBlock, image_data
+from home.searchable import ChineseSearchable
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul"]
 
@@ -58,7 +59,7 @@ class ExperienceBody(blocks.StreamBlock):
     image = APIImageBlock(label="图片")
 
 
-class ExperiencePage(Page):
+class ExperiencePage(ChineseSearchable, Page):
     """经验做法: what a community did, how, and what came of it, told for other communities to copy."""
 
     summary = models.TextField(
@@ -96,7 +97,9 @@ class ExperiencePage(Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        *ChineseSearchable.chinese_search_fields,
     ]
+    search_kind = "经验做法"
 
     api_fields = [
         APIField("summary"),
@@ -113,6 +116,11 @@ class ExperiencePage(Page):
     class Meta:
         verbose_name = "经验做法"
         verbose_name_plural = "经验做法"
+
+    def search_text(self) -> str:
+        paragraphs = [b.value.source for b in self.body if b.block_type == "paragraph"]
+        labels = [t.name for t in self.themes.all()] + [t.name for t in self.tags.all()]
+        return " ".join([self.summary, *paragraphs, *labels])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

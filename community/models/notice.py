@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
+from home.searchable import ChineseSearchable
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
 
@@ -44,7 +45,7 @@ class NoticeBody(blocks.StreamBlock):
     table = NoticeTableBlock()
 
 
-class NoticePage(Page):
+class NoticePage(ChineseSearchable, Page):
     """A notice (公示) on a community's board: current during its 公示期, readable after it."""
 
     class Category(models.TextChoices):
@@ -87,7 +88,9 @@ class NoticePage(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("category"),
+        *ChineseSearchable.chinese_search_fields,
     ]
+    search_kind = "公示"
 
     api_fields = [
         APIField("category"),
@@ -111,6 +114,17 @@ class NoticePage(Page):
         super().clean()
         if self.display_until and self.display_from and self.display_until < self.display_from:
             raise ValidationError({"display_until": "公示结束日期不能早于公示开始日期。"})
+
+    def search_text(self) -> str:
+        parts = [self.summary]
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(block.value.source)
+            elif block.block_type == "table":
+                parts.append(block.value.caption or "")
+                parts.extend(str(col["heading"]) for col in block.value.columns)
+                parts.extend(str(cell) for row in block.value.rows for cell in row)
+        return " ".join(parts)
 
     @property
     def category_label(self) -> str:

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
 
@@ -80,7 +81,7 @@ class CommunityPageQuerySet(PageQuerySet):
         return self.filter(scope)
 
 
-class CommunityPage(Page):
+class CommunityPage(RoutablePageMixin, Page):
     """A village (村) or urban community (社区): the space its committee governs in the open."""
 
     class Kind(models.TextChoices):
@@ -242,6 +243,12 @@ class CommunityPage(Page):
             .filter(community=self)
             .order_by("-resolution_published_on")
         ]
+
+    @path("search/", name="search")
+    def search(self, request):
+        from home.views import search_page
+
+        return search_page(request, self, scope=self)
 
     def get_sections(self):
         """The community's live child pages in tree order, in one query (titles and URLs only)."""

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from community.blocks import APIDocumentChooserBlock, document_data, image_data
 from consultation.procedures import check_notice
+from home.searchable import ChineseSearchable
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -73,7 +74,7 @@ class ConsultationPageQuerySet(PageQuerySet):
         )
 
 
-class ConsultationPage(Page):
+class ConsultationPage(ChineseSearchable, Page):
     """An agenda: what will be discussed, how, when, where, by whom. Its status follows its records."""
 
     class Form(models.TextChoices):
@@ -138,6 +139,13 @@ class ConsultationPage(Page):
 
     parent_page_types = ["consultation.ConsultationIndexPage"]
     subpage_types: list[str] = []
+
+    search_kind = "协商议题"
+    search_fields = [*Page.search_fields, *ChineseSearchable.chinese_search_fields]
+
+    def search_text(self) -> str:
+        items = [f"{item.title} {item.description}" for item in self.agenda_items.all()]
+        return " ".join([self.background, self.place, *items])
 
     api_fields = [
         APIField("status"),

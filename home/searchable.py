@@ -1,0 +1,38 @@
+"""What the site search covers: a mixin for page models, and the list of searchable page types."""
+
+from wagtail.search import index
+
+from home.search import ngrams, plain
+
+
+class ChineseSearchable:
+    """A page whose text is indexed as Chinese n-grams (see home.search).
+
+    A model defines `search_text()` (HTML or text); models whose hits go deeper than the page
+    (a covenant's articles) override `search_units()`.
+    """
+
+    search_kind = "页面"
+    chinese_search_fields = [index.SearchField("search_ngrams")]
+
+    def search_text(self) -> str:
+        return ""
+
+    def search_units(self):
+        """(anchor, title, kind, plain text) for each place on the page a hit can link to."""
+        yield ("", self.title, self.search_kind, plain(self.search_text()))
+
+    @property
+    def search_plain(self) -> str:
+        return " ".join(f"{title} {text}" for _, title, _, text in self.search_units())
+
+    @property
+    def search_ngrams(self) -> str:
+        return ngrams(self.search_plain)
+
+
+def searchable_models() -> tuple:
+    from community.models import CovenantPage, ExperiencePage, NoticePage
+    from consultation.models import ConsultationPage
+
+    return (CovenantPage, NoticePage, ConsultationPage, ExperiencePage)
