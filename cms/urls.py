@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.urls import api
@@ -9,6 +9,7 @@ from cms import api_visibility
 from community.api import router as covenants_router
 from consultation.api import router as consultations_router
 from consultation.forms_api import router as forms_router
+from home.views import qr_code
 
 # Our routers join Wagtail's API before its URLs are read (DESIGN.md § Headless API).
 api.add_router("/covenants/", covenants_router)
@@ -28,4 +29,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    re_path(r"^(?P<page_path>(?:[\w\-]+/)*)qr\.(?P<fmt>svg|png)$", qr_code, name="page_qr"),
+    path("", include(wagtail_urls)),
+]

@@ -19,11 +19,12 @@ from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 
 from community.numbering import article_label, chapter_label
+from home.printable import PrintableMixin
 from home.search import plain
 from home.searchable import ChineseSearchable
 
@@ -163,7 +164,7 @@ class CovenantPermissionTester(PagePermissionTester):
         return not self.page.procedure_revisions.exists() and super().can_delete(ignore_bulk)
 
 
-class CovenantPage(ChineseSearchable, RoutablePageMixin, Page):
+class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     class Kind(models.TextChoices):
         VILLAGE_COVENANT = "village_covenant", "村规民约"
         RESIDENT_CONVENTION = "resident_convention", "居民公约"

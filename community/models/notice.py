@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
+from home.printable import PrintableMixin
 from home.searchable import ChineseSearchable
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
@@ -45,7 +46,7 @@ class NoticeBody(blocks.StreamBlock):
     table = NoticeTableBlock()
 
 
-class NoticePage(ChineseSearchable, Page):
+class NoticePage(ChineseSearchable, PrintableMixin, Page):
     """A notice (公示) on a community's board: current during its 公示期, readable after it."""
 
     class Category(models.TextChoices):

@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
 from community.blocks import APIDocumentChooserBlock, document_data, image_data
 from consultation.procedures import check_notice
+from home.printable import PrintableMixin
 from home.searchable import ChineseSearchable
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -74,7 +75,7 @@ class ConsultationPageQuerySet(PageQuerySet):
         )
 
 
-class ConsultationPage(ChineseSearchable, Page):
+class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
     """An agenda: what will be discussed, how, when, where, by whom. Its status follows its records."""
 
     class Form(models.TextChoices):

@@ -1,0 +1,66 @@
+"""Print views and QR codes for pages that go on the notice board (DESIGN.md § Public URLs).
+
+`<page-url>print/` is an A4 page with the page's QR code and URL in the footer; `qr.svg` and
+`qr.png` are the QR code alone, for the committee to print or paste into a notice.
+"""
+
+import io
+
+import segno
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+
+
+def page_qr(url: str):
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url: str, scale: int = 4) -> str:
+    buffer = io.BytesIO()
+    page_qr(url).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True,
+                      title=f"本页二维码：{url}")  # fmt: skip
+    return buffer.getvalue().decode()
+
+
+def qr_png(url: str, scale: int = 10) -> bytes:
+    buffer = io.BytesIO()
+    page_qr(url).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+class PrintableMixin(RoutablePageMixin):
+    """Adds print/, qr.svg and qr.png under the page's URL.
+
+    The print view renders the page's own template on `print_base.html` (the page templates extend
+    `base_template`), so what is printed is what the page shows, without the site's navigation.
+    """
+
+    def public_url(self, request) -> str:
+        return request.build_absolute_uri(self.get_url(request))
+
+    @path("print/", name="print")
+    def print_view(self, request):
+        url = self.public_url(request)
+        context = self.get_context(request)
+        context.update(
+            page=self,
+            self=self,
+            page_url=url,
+            qr=mark_safe(qr_svg(url, scale=3)),
+            base_template="print_base.html",
+            printing=True,
+        )
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def qr_response(self, request, fmt: str) -> HttpResponse:
+        """The QR code of the page's URL (served at <page-url>qr.svg / qr.png by home.views)."""
+        url = self.public_url(request)
+        if fmt == "svg":
+            response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+        else:
+            response = HttpResponse(qr_png(url), content_type="image/png")
+        if request.GET.get("download"):
+            response["Content-Disposition"] = f'attachment; filename="qr-{self.slug}.{fmt}"'
+        return response
