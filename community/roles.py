@@ -38,7 +38,7 @@ COMMITTEE_COLLECTION_PERMISSIONS = (
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.Kind.COMMITTEE: ["wagtailadmin.access_admin"],
     Role.Kind.REVIEWER: ["wagtailadmin.access_admin"],
-    Role.Kind.DISTRICT: ["wagtailadmin.access_admin"],
+    Role.Kind.DISTRICT: ["wagtailadmin.access_admin", "community.feature_experience"],
 }
 
 

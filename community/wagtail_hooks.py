@@ -1,6 +1,6 @@
 from django.urls import reverse
 from wagtail import hooks
-from wagtail.admin.menu import Menu, SubmenuMenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
@@ -99,3 +99,24 @@ def refuse_covenant_aliases(request, page):
         messages.error(request, "村规民约、居民公约不能创建别名；如需在别处展示，请添加链接。")
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+@hooks.register("register_admin_urls")
+def experience_feature_urls():
+    from community.experience_admin import experience_urls
+
+    return experience_urls()
+
+
+class FeatureMenuItem(MenuItem):
+    def is_shown(self, request):
+        from community.experience_admin import PERMISSION
+
+        return request.user.has_perm(PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def experience_feature_menu():
+    return FeatureMenuItem(
+        "示范经验", reverse("community_experience_features"), icon_name="pick", order=120
+    )

@@ -44,4 +44,42 @@ class HomePage(RoutablePageMixin, Page):
         for community in communities:
             by_parent.get(community.path[: -community.steplen], []).append(community)
         context["townships"] = [(t, by_parent[t.path]) for t in townships]
+        context.update(self.latest(limit=5))
+        from community.models import ExperienceIndexPage
+
+        context["experience_index"] = ExperienceIndexPage.objects.child_of(self).live().first()
         return context
+
+    def latest(self, limit: int) -> dict:
+        """What is happening now, district-wide: one query per list, whatever the district's size."""
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from community.models import NoticePage
+        from community.models.experience import experiences_for_listing
+        from community.models.notice import expired_q
+        from consultation.models import CommunityFormPage, ConsultationPage
+        from home.visibility import hidden_q, reachable
+
+        now, today = timezone.now(), timezone.localdate()
+        hidden = hidden_q()
+        fields = ("title", "url_path", "path")
+        return {
+            "latest_notices": reachable(NoticePage.objects, hidden)
+            .exclude(expired_q(today))
+            .filter(display_from__lte=today)
+            .only(*fields, "category", "display_from")
+            .order_by("-display_from", "-pk")[:limit],
+            "open_consultations": reachable(ConsultationPage.objects.with_status(), hidden)
+            .filter(_has_record=False)
+            .only(*fields, "starts_at")
+            .order_by("-first_published_at")[:limit],
+            "open_forms": reachable(CommunityFormPage.objects, hidden)
+            .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+            .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+            .only(*fields, "closes_at")
+            .order_by("-first_published_at")[:limit],
+            "featured_experiences": experiences_for_listing(hidden)
+            .filter(featured=True)
+            .only(*fields, "summary")[:3],
+        }

@@ -88,7 +88,9 @@ def search(query: str, root=None, limit: int = 50) -> list[Hit]:
     terms = query_terms(query)
     if not terms:
         return []
-    pages = Page.objects.live().public().type(*searchable_models())
+    from home.visibility import reachable
+
+    pages = reachable(Page.objects.type(*searchable_models()))
     if root is not None:
         pages = pages.descendant_of(root, inclusive=True)
     found = pages.search(" ".join(terms), operator="and")[:limit]

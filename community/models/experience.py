@@ -173,11 +173,12 @@ class ExperienceFeature(models.Model):
         return f"示范：{self.page.title}"
 
 
-def experiences_for_listing():
+def experiences_for_listing(hidden=None):
     """Live, public experiences, featured first, then newest; annotated for the list template."""
+    from home.visibility import reachable
+
     return (
-        ExperiencePage.objects.live()
-        .public()
+        reachable(ExperiencePage.objects, hidden)
         .annotate(featured=Exists(ExperienceFeature.objects.filter(page_id=OuterRef("pk"))))
         .order_by("-featured", "-first_published_at", "-pk")
     )

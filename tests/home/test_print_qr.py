@@ -42,7 +42,10 @@ def test_covenant_print_has_article_numbers_version_and_adoption(client, xinghua
 
 def test_finance_notice_print_keeps_its_table(client, xinghua):
     html = client.get(f"{_pages(xinghua)[1].url}print/").content.decode()
-    assert "<caption>第三季度收支明细（单位：元）</caption>" in html and '<th scope="col">支出</th>' in html
+    assert (
+        "<caption>第三季度收支明细（单位：元）</caption>" in html
+        and '<th scope="col">支出</th>' in html
+    )
 
 
 def test_qr_png_decodes_to_the_page_url(client, xinghua):

@@ -1,0 +1,56 @@
+"""示范经验 in the admin: district staff mark an experience as featured, or take the mark away.
+
+The mark is its own record (ExperienceFeature, with history), so no page permission is needed and
+a committee's later edit of the page never touches it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
+
+from community.models import ExperienceFeature, ExperiencePage
+
+PERMISSION = "community.feature_experience"
+
+
+@require_http_methods(["GET", "POST"])
+def experience_features(request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    if request.method == "POST":
+        page = get_object_or_404(ExperiencePage.objects.live(), pk=request.POST.get("page"))
+        if request.POST.get("action") == "feature":
+            reason = request.POST.get("reason", "").strip()[:200]
+            _, created = ExperienceFeature.objects.get_or_create(
+                page=page, defaults={"featured_by": request.user, "reason": reason}
+            )
+            if created:
+                messages.success(request, f"已将“{page.title}”设为示范经验。")
+        else:
+            deleted, _ = ExperienceFeature.objects.filter(page=page).delete()
+            if deleted:
+                messages.success(request, f"已取消“{page.title}”的示范标记。")
+        return redirect("community_experience_features")
+    experiences = (
+        ExperiencePage.objects.live()
+        .annotate(featured=Exists(ExperienceFeature.objects.filter(page_id=OuterRef("pk"))))
+        .select_related("feature__featured_by")
+        .order_by("-featured", "-first_published_at")
+    )
+    return TemplateResponse(
+        request, "community/admin/experience_features.html", {"experiences": experiences}
+    )
+
+
+def experience_urls():
+    return [
+        path("experiences/featured/", experience_features, name="community_experience_features")
+    ]
+
+
+def menu_url() -> str:
+    return reverse("community_experience_features")
