@@ -1,4 +1,5 @@
 from community.models.covenant import CovenantPage
+from community.models.notification import Notification
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.tree import (
@@ -14,6 +15,7 @@ __all__ = [
     "CovenantPage",
     "CovenantRevision",
     "NoticeIndexPage",
+    "Notification",
     "Role",
     "Stage",
     "TownshipPage",
