@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 from simple_history.models import ModelChange
 from wagtail.models import Revision
 
@@ -85,6 +86,7 @@ def _pick(rows, value, default):
     return by_id.get(value or "", default)
 
 
+@require_safe
 def history_view(request, model_key: str, object_id: int):
     require_desk_user(request.user)
     entry = history_registry.get(model_key)

@@ -4,12 +4,13 @@ all read."""
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from community.models import Notification
 from community.review.access import require_desk_user
 
 
+@require_safe
 def inbox(request):
     require_desk_user(request.user)
     notes = Notification.objects.filter(recipient=request.user).select_related("revision")[:200]

@@ -8,6 +8,7 @@ from django import forms
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from community.models import CommunityPage, TownshipPage
 from community.review import figures
@@ -92,6 +93,7 @@ def _csv_response(data: dict, scope_label: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def report_view(request):
     require_desk_user(request.user)
     communities = CommunityPage.objects.for_user(request.user)
