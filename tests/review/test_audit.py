@@ -126,7 +126,9 @@ def test_listing_is_paginated_and_links_each_row_to_its_history(client, district
     assert response.status_code == 200
     assert response.context["paginator"].count == _visible_total()
     assert len(response.context["object_list"]) == 50
-    assert "/admin/review/history/" in response.content.decode()
+    html = response.content.decode()
+    assert "/admin/review/history/" in html
+    assert "export=csv" in html and "export=xlsx" in html  # the header's download buttons
     second = client.get(AUDIT, {"p": 2})
     assert (
         second.context["object_list"][0].history_date
