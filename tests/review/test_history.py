@@ -179,3 +179,12 @@ def test_history_view_queries_do_not_grow_with_versions(
     client.force_login(district_staff)
     _queries(client, history_url(few))  # warm caches (site, user profile)
     assert _queries(client, history_url(many)) == _queries(client, history_url(few))
+
+
+def test_a_revisions_procedure_page_links_to_its_history(client, district_staff):
+    from community.models import CovenantRevision
+
+    revision = CovenantRevision.objects.filter(stage="vote").first()
+    client.force_login(district_staff)
+    html = client.get(f"/admin/covenants/revisions/{revision.pk}/").content.decode()
+    assert history_url(revision) in html

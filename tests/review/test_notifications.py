@@ -139,3 +139,14 @@ def test_notifications_in_the_admin(client, revision, committee_shiqiao, reviewe
     client.force_login(reviewer_liuxi)
     client.post("/admin/review/notifications/read/")
     assert not Notification.objects.filter(recipient=reviewer_liuxi).unread().exists()
+
+
+def test_the_same_event_notified_twice_creates_one_notification(
+    revision, committee_shiqiao, reviewer_liuxi
+):
+    from community.review.notifications import notify
+
+    t.submit_for_review(revision, committee_shiqiao, submitted_on=D(2026, 5, 10))
+    event = revision.history.latest("history_id").history_id
+    assert notify(revision, Kind.REVIEW_REQUESTED, event) == []
+    assert Notification.objects.filter(revision=revision, event_history_id=event).count() == 1
