@@ -179,11 +179,14 @@ def covenants_by_stage(communities, today: datetime.date | None = None) -> list[
     return result
 
 
-def overdue_updates(communities) -> list:
-    """Agendas whose implementation feedback is more than FEEDBACK_OVERDUE_DAYS old."""
+def overdue_updates(communities) -> list[tuple[str, object]]:
+    """(community title, agenda) for agendas whose implementation feedback is more than
+    FEEDBACK_OVERDUE_DAYS old. An agenda sits two levels below its community."""
     from consultation.dashboard import agendas_needing_attention
 
-    return agendas_needing_attention(None, communities=communities)[1]
+    agendas = agendas_needing_attention(None, communities=communities)[1]
+    titles = dict(communities.values_list("path", "title"))
+    return [(titles.get(a.path[: -2 * a.steplen], ""), a) for a in agendas]
 
 
 def form_answers_per_week(communities, period: Period) -> list[tuple[datetime.date, int]]:

@@ -87,6 +87,11 @@ def _csv_response(data: dict, scope_label: str) -> HttpResponse:
     for s in data["stages"]:
         writer.writerow([s["label"], s["total"], *s["ages"], s["oldest_days"] or ""])
     writer.writerow([])
+    writer.writerow([f"超过 {data['overdue_days']} 天未反馈落实情况", "议题", "最近反馈"])
+    for community_title, agenda in data["overdue"]:
+        last = agenda.last_update
+        writer.writerow([community_title, agenda.title, f"{last:%Y-%m-%d}" if last else "无"])
+    writer.writerow([])
     writer.writerow(["周（起始日）", "表单答复（份）"])
     for week, n in data["weeks"]:
         writer.writerow([f"{week:%Y-%m-%d}", n])

@@ -115,7 +115,9 @@ def test_covenants_by_stage_and_age():
 
 def test_overdue_feedback_and_form_answers():
     everyone = CommunityPage.objects.all()
-    assert len(figures.overdue_updates(everyone)) == 10  # two per community
+    overdue = figures.overdue_updates(everyone)
+    assert len(overdue) == 10  # two per community
+    assert {title for title, _agenda in overdue} == set(everyone.values_list("title", flat=True))
     today = timezone.localdate()
     weeks = figures.form_answers_per_week(
         everyone, Period(today - datetime.timedelta(days=20), today)
@@ -146,6 +148,8 @@ def test_report_page_csv_and_print_view(client, district_staff):
     assert found["村规民约/居民公约备案（件）"] == "4"
     assert found["开展协商（次）"] == "0"
     assert found["示范经验（篇）"] == "—"
+    overdue_at = next(n for n, row in enumerate(rows) if row and row[0].startswith("超过 30 天"))
+    assert rows[overdue_at + 1 : overdue_at + 12].index([]) == 10  # ten overdue agendas
     printed = client.get("/admin/review/report/", {**params, "print": "1"}).content.decode()
     assert "@page" in printed and "2019-01-01 至 2024-06-30" in printed and "w-panel" not in printed
 
