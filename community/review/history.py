@@ -95,7 +95,7 @@ def history_view(request, model_key: str, object_id: int):
     rows = list(
         visible_history(entry, request.user)
         .filter(id=object_id)
-        .select_related("history_user")
+        .select_related("history_user", *entry.related_for_title)
         .order_by("history_date", "history_id")
     )
     if not rows:
@@ -107,7 +107,14 @@ def history_view(request, model_key: str, object_id: int):
     timeline = []
     for previous, row in zip([None, *rows], rows, strict=False):
         changed = field_changes(entry, row, previous, titles, hide) if previous else []
-        timeline.append({"row": row, "type": CHANGE_TYPES[row.history_type], "changed": changed})
+        timeline.append(
+            {
+                "row": row,
+                "previous": previous,
+                "type": CHANGE_TYPES[row.history_type],
+                "changed": changed,
+            }
+        )
     older = _pick(rows, request.GET.get("from"), rows[-2] if len(rows) > 1 else latest)
     newer = _pick(rows, request.GET.get("to"), latest)
     if older.history_date > newer.history_date:
@@ -117,7 +124,7 @@ def history_view(request, model_key: str, object_id: int):
         "header_icon": "history",
         "entry": entry,
         "object_id": object_id,
-        "title": _title(entry, latest),
+        "title": entry.title_of(latest),
         "deleted": latest.history_type == "-",
         "timeline": list(reversed(timeline)),
         "rows": list(reversed(rows)),
@@ -128,15 +135,3 @@ def history_view(request, model_key: str, object_id: int):
         "change_types": CHANGE_TYPES,
     }
     return TemplateResponse(request, "community/review/history.html", context)
-
-
-def _title(entry: VersionedModel, row) -> str:
-    """The record's name from its last version; one query at most (the related title)."""
-    if entry.related_for_title:
-        relation = entry.related_for_title[0]
-        field = entry.model._meta.get_field(relation)
-        related = field.related_model._default_manager.filter(
-            pk=getattr(row, field.attname)
-        ).first()
-        return str(getattr(related, entry.title_path.rsplit(".", 1)[1], "")) or entry.title_of(row)
-    return entry.title_of(row)

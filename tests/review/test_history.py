@@ -69,6 +69,8 @@ def test_any_two_versions_can_be_compared(client, district_staff, committee_xing
     assert [c.name for c in default] == ["summary"]
     both = client.get(history_url(record), {"from": first.history_id, "to": last.history_id})
     assert [c.name for c in both.context["diff"]] == ["title", "summary"]
+    middle = record.history.get(history_change_reason="改标题").history_id
+    assert f"?from={middle}&amp;to={last.history_id}#diff" in both.content.decode()
     swapped = client.get(history_url(record), {"from": last.history_id, "to": first.history_id})
     assert swapped.context["diff"][0].old == "修建村道"
 
