@@ -144,7 +144,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL (smtp+tls://user:password@host:587) sets the backend and the server; an explicit
+# EMAIL_BACKEND wins; with neither, mail is written to the console.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if "EMAIL_URL" in env:
+    globals().update(env.email_url("EMAIL_URL"))
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongzhi@localhost")
 
 # Production hardening: on whenever DEBUG is off; each can be relaxed from the environment

@@ -7,3 +7,6 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from community import signals  # noqa: F401
+        from community.review import checks, guard, notifications  # noqa: F401
+
+        guard.connect()

@@ -5,6 +5,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
 from community.models import CommunityPage
+from community.review import hooks as review_desk_hooks  # noqa: F401
 
 
 @hooks.register("after_create_page")

@@ -11,11 +11,13 @@ from community.roles import committee_communities, within
 from consultation.models import ConsultationPage, Deliberation, ImplementationUpdate
 
 
-def agendas_needing_attention(user, now=None):
+def agendas_needing_attention(user, now=None, communities=None):
     """(waiting for a record, waiting for feedback for more than FEEDBACK_OVERDUE_DAYS) for the
-    agendas of the user's communities; one query each."""
+    agendas of the user's communities (or of `communities`, for the review desk); one query each."""
     now = now or timezone.now()
-    agendas = ConsultationPage.objects.filter(within(committee_communities(user))).live()
+    if communities is None:
+        communities = committee_communities(user)
+    agendas = ConsultationPage.objects.filter(within(communities)).live()
     record = Deliberation.objects.published().filter(agenda=OuterRef("pk"))
     done = ImplementationUpdate.objects.published().filter(agenda=OuterRef("pk"), status="done")
     waiting_record = agendas.filter(starts_at__lt=now).exclude(Exists(record)).order_by("starts_at")

@@ -7,6 +7,7 @@ from community.models.experience import (
     ExperienceTheme,
 )
 from community.models.notice import NoticeIndexPage, NoticePage
+from community.models.notification import Notification
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.tree import (
@@ -27,6 +28,7 @@ __all__ = [
     "ExperienceTheme",
     "NoticeIndexPage",
     "NoticePage",
+    "Notification",
     "Role",
     "Stage",
     "TownshipPage",

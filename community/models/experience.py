@@ -159,6 +159,14 @@ class ExperienceFeature(models.Model):
         related_name="+",
         verbose_name="设为示范的人",
     )
+    community = models.ForeignKey(
+        "community.CommunityPage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        null=True,
+        verbose_name="村/社区",
+    )
     featured_at = models.DateTimeField("设为示范时间", auto_now_add=True)
     reason = models.CharField("推荐理由", max_length=200, blank=True)
 
@@ -171,6 +179,11 @@ class ExperienceFeature(models.Model):
 
     def __str__(self) -> str:
         return f"示范：{self.page.title}"
+
+    def save(self, *args, **kwargs):
+        if self.community_id is None:  # the scope the review desk checks roles on
+            self.community_id = self.page.get_parent().pk
+        super().save(*args, **kwargs)
 
 
 def experiences_for_listing(hidden=None):

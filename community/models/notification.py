@@ -1,0 +1,53 @@
+"""A message to one admin user about a covenant revision that waits for them: shown on the admin
+home, e-mailed when the user has an address, and gathered by `notify_digest`."""
+
+from django.conf import settings
+from django.db import models
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REVIEW_REQUESTED = "review_requested", "待审核"
+        FILING_REQUESTED = "filing_requested", "待备案"
+        DRAFT_RETURNED = "draft_returned", "草案被退回"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_notifications",
+        verbose_name="接收人",
+    )
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    revision = models.ForeignKey(
+        "community.CovenantRevision",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="公约修订",
+    )
+    # The history row of the transition: one event, one notification per recipient.
+    event_history_id = models.PositiveBigIntegerField("事件")
+    message = models.TextField("内容")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    digested_at = models.DateTimeField("汇总邮件时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "event_history_id"], name="one_notification_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

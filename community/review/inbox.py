@@ -1,0 +1,32 @@
+"""The user's own notifications in the admin: the list, opening one (marks it read), and marking
+all read."""
+
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from community.models import Notification
+from community.review.access import require_desk_user
+
+
+@require_safe
+def inbox(request):
+    require_desk_user(request.user)
+    notes = Notification.objects.filter(recipient=request.user).select_related("revision")[:200]
+    context = {"page_title": "通知", "header_icon": "mail", "notifications": notes}
+    return TemplateResponse(request, "community/review/inbox.html", context)
+
+
+def open_notification(request, pk: int):
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return redirect("community_revision_detail", note.revision_id)
+
+
+@require_POST
+def mark_all_read(request):
+    Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    return redirect("review_inbox")

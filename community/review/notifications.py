@@ -1,0 +1,130 @@
+"""Who is told what when a covenant revision changes stage: the township's reviewers when a draft
+awaits review or an adopted text awaits filing, the committee when a reviewer returns a draft.
+
+Driven by simple-history's post_create_historical_record: a stage change is an event, identified
+by its history row, so a notification is created once per event and recipient, however often the
+record is saved afterwards. Mail goes out after the transaction commits, through EMAIL_BACKEND."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.signals import post_create_historical_record
+
+from community.models import CovenantRevision, Notification, Role, Stage
+
+Kind = Notification.Kind
+
+
+def _members(kind: str, page_id: int):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__role__kind=kind, groups__role__page_id=page_id)
+        .distinct()
+    )
+
+
+def _event(previous: str | None, stage: str) -> str | None:
+    if previous == stage:
+        return None
+    if stage == Stage.REVIEW:
+        return Kind.REVIEW_REQUESTED
+    if stage == Stage.FILING:
+        return Kind.FILING_REQUESTED
+    if previous == Stage.REVIEW and stage == Stage.DRAFTING:
+        return Kind.DRAFT_RETURNED
+    return None
+
+
+def _message(kind: str, revision: CovenantRevision) -> str:
+    name = f"{revision.community.title}《{revision.covenant.title}》"
+    if kind == Kind.REVIEW_REQUESTED:
+        return f"{name}的修订草案已提请审核，请进行合法性审查。"
+    if kind == Kind.FILING_REQUESTED:
+        return f"{name}的修订已表决通过，请办理备案。"
+    return f"{name}的修订草案审核未通过，已退回修改：{revision.review_opinion}"
+
+
+def revision_url(revision_id: int) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "community_revision_detail", args=(revision_id,)
+    )
+
+
+def _email(notification_ids: list[int]) -> None:
+    for note in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True):
+        send_mail(
+            f"[{settings.WAGTAIL_SITE_NAME}] {note.get_kind_display()}",
+            f"{note.message}\n\n{revision_url(note.revision_id)}",
+            settings.DEFAULT_FROM_EMAIL,
+            [note.recipient.email],
+        )
+        note.emailed_at = timezone.now()
+        note.save(update_fields=["emailed_at"])
+
+
+def notify(revision: CovenantRevision, kind: str, event_history_id: int) -> list[Notification]:
+    """Create the event's notifications (once) and mail those whose recipient has an address."""
+    if kind == Kind.DRAFT_RETURNED:
+        recipients = _members(Role.Kind.COMMITTEE, revision.community_id)
+    else:
+        township_id = revision.community.get_parent().pk
+        recipients = _members(Role.Kind.REVIEWER, township_id)
+    message = _message(kind, revision)
+    created = []
+    for user in recipients:
+        note, is_new = Notification.objects.get_or_create(
+            recipient=user,
+            kind=kind,
+            event_history_id=event_history_id,
+            defaults={"revision": revision, "message": message},
+        )
+        if is_new:
+            created.append(note)
+    to_mail = [n.pk for n in created if n.recipient.email]
+    if to_mail:
+        transaction.on_commit(lambda: _email(to_mail))
+    return created
+
+
+@receiver(post_create_historical_record, sender=CovenantRevision.history.model)
+def notify_on_stage_change(sender, instance, history_instance, **kwargs):
+    if instance.imported:  # entering a past adoption asks nobody to act
+        return
+    previous = (
+        sender.objects.filter(id=instance.pk, history_id__lt=history_instance.history_id)
+        .order_by("-history_id")
+        .values_list("stage", flat=True)
+        .first()
+    )
+    kind = _event(previous, history_instance.stage)
+    if kind is not None:
+        notify(instance, kind, history_instance.history_id)
+
+
+def send_digest(now=None) -> int:
+    """E-mail each user with an address their unread notifications not yet in a digest."""
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.unread()
+        .filter(digested_at__isnull=True)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at")
+    )
+    by_user: dict = {}
+    for note in pending:
+        by_user.setdefault(note.recipient, []).append(note)
+    for user, notes in by_user.items():
+        lines = [f"· {n.message}\n  {revision_url(n.revision_id)}" for n in notes]
+        send_mail(
+            f"[{settings.WAGTAIL_SITE_NAME}] 您有 {len(notes)} 条未读通知",
+            "\n".join(lines),
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(digested_at=now)
+    return len(by_user)

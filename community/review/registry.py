@@ -1,0 +1,92 @@
+"""Which versioned models the review desk shows. A model opts in by being registered here; the
+history view, the audit log and the scope rules are the same for all of them."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.apps import apps
+from django.db import models
+from django.urls import reverse
+
+CHANGE_TYPES = {"+": "创建", "~": "修改", "-": "删除"}
+BOOKKEEPING_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class VersionedModel:
+    """A model with `HistoricalRecords` and a `community` (the scope every role is checked on)."""
+
+    label: str  # "app_label.ModelName"
+    title_path: str  # dotted path, on a history row, to what the record is called
+    community_field: str = "community"
+    hidden: frozenset = field(default=BOOKKEEPING_FIELDS)
+
+    @property
+    def key(self) -> str:
+        return self.label.lower()
+
+    @cached_property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+    @property
+    def history_model(self) -> type[models.Model]:
+        return self.model.history.model
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def related_for_title(self) -> list[str]:
+        head = self.title_path.rsplit(".", 1)[0]
+        return [head.replace(".", "__")] if "." in self.title_path else []
+
+    def diff_fields(self) -> list[str]:
+        """Every tracked field but bookkeeping, editable or not (publishing is a change too)."""
+        return [
+            f.name
+            for f in self.history_model.tracked_fields
+            if f.name not in self.hidden and not f.name.startswith("history_")
+        ]
+
+    def title_of(self, row) -> str:
+        value = row
+        for part in self.title_path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return f"{self.verbose_name} #{row.id}"
+        return str(value)
+
+    def history_url(self, object_id: int) -> str:
+        return reverse("review_history", args=(self.key, object_id))
+
+
+class HistoryRegistry:
+    def __init__(self):
+        self._entries: dict[str, VersionedModel] = {}
+
+    def register(self, label: str, *, title_path: str, community_field: str = "community"):
+        entry = VersionedModel(label, title_path, community_field)
+        self._entries[entry.key] = entry
+        return entry
+
+    def get(self, key: str) -> VersionedModel | None:
+        return self._entries.get(key.lower())
+
+    def for_model(self, model) -> VersionedModel | None:
+        return self._entries.get(model._meta.label_lower)
+
+    def __iter__(self):
+        return iter(self._entries.values())
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(entry.key, entry.verbose_name) for entry in self]
+
+
+history_registry = HistoryRegistry()
+history_registry.register("community.CovenantRevision", title_path="covenant.title")
+history_registry.register("consultation.Deliberation", title_path="agenda.title")
+history_registry.register("consultation.ImplementationUpdate", title_path="agenda.title")
+history_registry.register("consultation.Decision", title_path="title")
+history_registry.register("community.ExperienceFeature", title_path="page.title")

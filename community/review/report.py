@@ -1,0 +1,137 @@
+"""The district report page: the half-year figures for a chosen period, with the dashboard's
+charts, a printable view and a CSV export, all over the viewer's communities."""
+
+import csv
+import datetime
+
+from django import forms
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from community.models import CommunityPage, TownshipPage
+from community.review import figures
+from community.review.access import require_desk_user
+from community.review.charts import bar_chart
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    township = forms.ModelChoiceField(
+        label="乡镇/街道", queryset=TownshipPage.objects.none(), required=False
+    )
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        paths = {p[:-4] for p in communities.values_list("path", flat=True)}
+        self.fields["township"].queryset = TownshipPage.objects.filter(path__in=paths).order_by(
+            "path"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("开始日期不能晚于结束日期。")
+        return data
+
+
+def report_data(communities, period: figures.Period, today: datetime.date) -> dict:
+    stages = figures.covenants_by_stage(communities, today)
+    per_month = figures.consultations_per_month(communities, period)
+    weeks = figures.form_answers_per_week(communities, period)
+    return {
+        "period": period,
+        "figures": figures.half_year_figures(communities, period),
+        "per_month": per_month,
+        "per_month_chart": bar_chart(
+            [
+                (f"{m:%Y年%m月}", n)
+                for m, n in zip(per_month["months"], per_month["totals"], strict=True)
+            ],
+            "每月协商次数",
+            "次",
+        ),
+        "stages": stages,
+        "age_labels": figures.AGE_LABELS,
+        "stage_chart": bar_chart(
+            [(s["label"], s["total"]) for s in stages], "各阶段公约修订", "件"
+        ),
+        "overdue": figures.overdue_updates(communities),
+        "overdue_days": figures.overdue_days(),
+        "weeks": weeks,
+        "weeks_chart": bar_chart([(f"{w:%m-%d}起", n) for w, n in weeks], "每周表单答复", "份"),
+    }
+
+
+def _csv_response(data: dict, scope_label: str) -> HttpResponse:
+    period = data["period"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
+    )
+    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(response)
+    writer.writerow(["统计期间", f"{period.start:%Y-%m-%d}", f"{period.end:%Y-%m-%d}", scope_label])
+    writer.writerow([])
+    writer.writerow(["指标", "数值"])
+    for _key, label, value in data["figures"]:
+        writer.writerow([label, "—" if value is None else value])
+    writer.writerow([])
+    writer.writerow(["村/社区", *(f"{m:%Y-%m}" for m in data["per_month"]["months"]), "合计"])
+    for title, cells, total in data["per_month"]["rows"]:
+        writer.writerow([title, *cells, total])
+    writer.writerow([])
+    writer.writerow(["修订阶段", "件数", *data["age_labels"], "最久（天）"])
+    for s in data["stages"]:
+        writer.writerow([s["label"], s["total"], *s["ages"], s["oldest_days"] or ""])
+    writer.writerow([])
+    writer.writerow([f"超过 {data['overdue_days']} 天未反馈落实情况", "议题", "最近反馈"])
+    for community_title, agenda in data["overdue"]:
+        last = agenda.last_update
+        writer.writerow([community_title, agenda.title, f"{last:%Y-%m-%d}" if last else "无"])
+    writer.writerow([])
+    writer.writerow(["周（起始日）", "表单答复（份）"])
+    for week, n in data["weeks"]:
+        writer.writerow([f"{week:%Y-%m-%d}", n])
+    return response
+
+
+@require_safe
+def report_view(request):
+    require_desk_user(request.user)
+    communities = CommunityPage.objects.for_user(request.user)
+    today = timezone.localdate()
+    default = figures.Period.half_year(today)
+    form = PeriodForm(
+        request.GET if "start" in request.GET else None,
+        communities=communities,
+        initial={"start": default.start, "end": default.end},
+    )
+    period, scope_label = default, "全部"
+    if form.is_bound and form.is_valid():
+        period = figures.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+        township = form.cleaned_data["township"]
+        if township is not None:
+            communities = communities.filter(path__startswith=township.path)
+            scope_label = township.title
+    data = report_data(communities, period, today)
+    if request.GET.get("export") == "csv":
+        return _csv_response(data, scope_label)
+    previous = period.previous_half_year()
+    context = {
+        **data,
+        "page_title": f"统计与报表 · {period.label}",
+        "header_icon": "table",
+        "form": form,
+        "scope_label": scope_label,
+        "query": request.GET.urlencode(),
+        "half_years": [default, default.previous_half_year(), previous],
+    }
+    template = (
+        "community/review/report_print.html"
+        if request.GET.get("print")
+        else "community/review/report.html"
+    )
+    return TemplateResponse(request, template, context)

@@ -1,0 +1,99 @@
+"""A fresh record of each registered model, saved as a committee member would, and a way to change
+one field of it: enough to give any model a history of known versions."""
+
+import datetime
+
+from django.utils import timezone
+
+from community.models import CommunityPage, CovenantPage, CovenantRevision
+from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
+
+
+def save(record, user, reason):
+    record._history_user = user
+    record._change_reason = reason
+    record.save()
+    return record
+
+
+def _agenda(community):
+    return ConsultationPage.objects.descendant_of(community).order_by("path").first()
+
+
+def new_revision(community: CommunityPage, user) -> CovenantRevision:
+    covenant = CovenantPage.objects.child_of(community).first()
+    if covenant is None:
+        from tests.community.covenant_helpers import make_covenant
+
+        covenant = make_covenant(community, user)
+    return save(
+        CovenantRevision(
+            covenant=covenant,
+            community=community,
+            reason="测试修订",
+            soliciting_started_on=datetime.date(2026, 1, 5),
+            stage="withdrawn",  # not open, so the demo's open revision does not collide
+        ),
+        user,
+        "新建",
+    )
+
+
+def new_deliberation(community, user) -> Deliberation:
+    return save(
+        Deliberation(
+            agenda=_agenda(community),
+            held_at=timezone.now(),
+            chair="李秀兰",
+            recorder="周敏",
+            outcome="同意。",
+        ),
+        user,
+        "新建",
+    )
+
+
+def new_update(community, user) -> ImplementationUpdate:
+    return save(
+        ImplementationUpdate(agenda=_agenda(community), date=timezone.localdate(), text="开工。"),
+        user,
+        "新建",
+    )
+
+
+def new_decision(community, user) -> Decision:
+    return save(
+        Decision(community=community, title="修建村道", summary="拟修建村道。"), user, "新建"
+    )
+
+
+def new_feature(community, user):
+    from community.models import ExperienceFeature, ExperiencePage
+
+    page = ExperiencePage(
+        title="测试经验", slug=f"feature-{ExperiencePage.objects.count()}", summary="摘要"
+    )
+    community.add_child(instance=page)
+    page.save_revision().publish()
+    return save(ExperienceFeature(page=page, featured_by=user, reason="做法好"), user, "设为示范")
+
+
+# registry key -> (make a record, the field a test changes, its new value, its label)
+FACTORIES = {
+    "community.covenantrevision": (
+        new_revision,
+        "opinions_summary",
+        "补充：多数村民赞成。",
+        "意见汇总",
+    ),
+    "consultation.deliberation": (new_deliberation, "chair", "王建国", "主持人"),
+    "consultation.implementationupdate": (new_update, "text", "已完成路基。", "进展情况"),
+    "consultation.decision": (new_decision, "summary", "拟修建通往茶园的村道。", "事项说明"),
+    "community.experiencefeature": (new_feature, "reason", "可在全区推广。", "推荐理由"),
+}
+
+
+def history_url(record) -> str:
+    from community.review.registry import history_registry
+
+    return history_registry.for_model(type(record)).history_url(record.pk)
