@@ -119,3 +119,15 @@ def focused_outline(page) -> dict:
                     style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor};
         }"""
     )
+
+
+def broken_aria_references(page) -> list[str]:
+    """aria-describedby / aria-labelledby / aria-controls naming an id that is not in the page."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+                '[aria-describedby], [aria-labelledby], [aria-controls]')]
+            .flatMap(el => ['aria-describedby', 'aria-labelledby', 'aria-controls']
+                .flatMap(name => (el.getAttribute(name) || '').split(/\\s+/).filter(Boolean)
+                    .filter(id => !document.getElementById(id))
+                    .map(id => `${el.tagName.toLowerCase()}#${el.id} ${name}=${id}`)))"""
+    )

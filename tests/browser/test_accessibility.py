@@ -9,6 +9,7 @@ import pytest
 from tests.browser.checks import (
     PUBLIC_PAGES,
     axe_violations,
+    broken_aria_references,
     describe_violations,
     focused_outline,
     heading_levels,
@@ -53,6 +54,11 @@ def test_headings_start_at_h1_and_skip_no_level(phone, path):
 @pages
 def test_every_form_control_has_a_label(phone, path):
     assert unlabelled_controls(_open(phone, path)) == []
+
+
+@pages
+def test_aria_references_name_elements_that_exist(phone, path):
+    assert broken_aria_references(_open(phone, path)) == []
 
 
 @pages
