@@ -35,13 +35,14 @@ def test_axe_finds_no_serious_or_critical_violation(phone, path):
 
 
 @pages
-def test_text_at_200_percent_needs_no_horizontal_scrolling_at_360px(phone, path):
+def test_text_at_200_percent_needs_no_horizontal_scrolling_at_360px(phone, path, screenshot):
     page = _open(phone, path)
     before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     zoom_text(page, 2.0)
     after = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert after == pytest.approx(2 * before)
     overflow = horizontal_overflow(page)
+    screenshot(page, f"text-200-{next(k for k, v in PUBLIC_PAGES.items() if v == path)}")
     assert overflow["scrollWidth"] <= overflow["innerWidth"], overflow
 
 
