@@ -131,3 +131,18 @@ def broken_aria_references(page) -> list[str]:
                     .filter(id => !document.getElementById(id))
                     .map(id => `${el.tagName.toLowerCase()}#${el.id} ${name}=${id}`)))"""
     )
+
+
+def small_targets(page, minimum: int = 24) -> list[str]:
+    """Visible form controls smaller than minimum×minimum CSS px (WCAG 2.2 target size, AA)."""
+    return page.evaluate(
+        """minimum => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter(el => el.type !== 'hidden' && el.getClientRects().length)
+            .filter(el => !el.closest('[aria-hidden="true"]'))
+            .filter(el => {
+                const r = el.getBoundingClientRect();
+                return r.width < minimum || r.height < minimum;
+            })
+            .map(el => el.outerHTML.slice(0, 120))""",
+        minimum,
+    )

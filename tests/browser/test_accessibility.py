@@ -15,6 +15,7 @@ from tests.browser.checks import (
     heading_levels,
     heading_problems,
     horizontal_overflow,
+    small_targets,
     unlabelled_controls,
     zoom_text,
 )
@@ -55,6 +56,11 @@ def test_headings_start_at_h1_and_skip_no_level(phone, path):
 @pages
 def test_every_form_control_has_a_label(phone, path):
     assert unlabelled_controls(_open(phone, path)) == []
+
+
+@pages
+def test_form_controls_are_big_enough_to_tap(phone, path):
+    assert small_targets(_open(phone, path)) == []
 
 
 @pages
