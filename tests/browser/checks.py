@@ -16,7 +16,7 @@ PUBLIC_PAGES = {
     "versions": "/liuxi/xinghua/covenant/versions/",
     "diff": "/liuxi/xinghua/covenant/versions/diff/",
     "agendas": "/liuxi/xinghua/consultations/",
-    "agenda": "/liuxi/xinghua/consultations/topic-1/",
+    "agenda": "/liuxi/xinghua/consultations/topic-5/",  # 已办结: record and updates
     "notices": "/liuxi/xinghua/notices/",
     "notice": "/liuxi/xinghua/notices/finance-q3/",
     "form": "/liuxi/xinghua/opinions/",
