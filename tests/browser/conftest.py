@@ -102,14 +102,16 @@ def demo_server(browser_prerequisites, tmp_path_factory) -> str:
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(
+    setup = subprocess.run(
         [*manage, "quickstart", "--no-serve"],
         env=env,
         cwd=ROOT,
-        check=True,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    if setup.returncode != 0:
+        raise RuntimeError(f"quickstart failed:\n{setup.stdout}\n{setup.stderr}")
     port = _free_port()
     log = tmp / "server.log"
     with log.open("w") as out:
