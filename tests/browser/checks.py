@@ -1,0 +1,151 @@
+"""In-page checks shared by the browser tests: axe-core, text zoom, headings, labels, focus."""
+
+import itertools
+
+from tests.browser.conftest import AXE_JS
+
+BLOCKING_IMPACTS = ("serious", "critical")
+
+# The public pages named in issue 6 (home, community, covenant, diff, agenda, notice, form) and the
+# other page types a resident reaches from them, all in the demo district.
+PUBLIC_PAGES = {
+    "home": "/",
+    "township": "/liuxi/",
+    "community": "/liuxi/xinghua/",
+    "covenant": "/liuxi/xinghua/covenant/",
+    "versions": "/liuxi/xinghua/covenant/versions/",
+    "diff": "/liuxi/xinghua/covenant/versions/diff/",
+    "agendas": "/liuxi/xinghua/consultations/",
+    "agenda": "/liuxi/xinghua/consultations/topic-5/",  # 已办结: record and updates
+    "notices": "/liuxi/xinghua/notices/",
+    "notice": "/liuxi/xinghua/notices/finance-q3/",
+    "form": "/liuxi/xinghua/opinions/",
+    "form-urban": "/dongcheng/yinxing/projects/",
+    "experiences": "/experiences/",
+    "experience": "/liuxi/xinghua/hongbai/",
+    "search": "/search/?q=%E7%BA%A2%E7%99%BD%E5%96%9C%E4%BA%8B",
+    "covenant-print": "/liuxi/xinghua/covenant/print/",
+}
+
+
+def axe_violations(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
+    """Run axe-core (WCAG 2.x A/AA and best practices) in the page; violations of these impacts."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} {v['helpUrl']}")
+        for node in v["nodes"][:10]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
+            lines.append(f"      {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def zoom_text(page, factor: float = 2.0) -> None:
+    """Text-only zoom, as a browser's "text size" setting does it: the root font size is
+    multiplied (every size in the stylesheet is in rem/em or %, so all text follows)."""
+    page.evaluate(
+        """factor => {
+            const root = document.documentElement;
+            const px = parseFloat(getComputedStyle(root).fontSize);
+            root.style.fontSize = (px * factor) + 'px';
+        }""",
+        factor,
+    )
+
+
+def horizontal_overflow(page) -> dict:
+    """The page's scroll width against the viewport, and the elements that stick out of it."""
+    return page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            const wide = [...document.querySelectorAll('body *')]
+                .filter(el => {
+                    const r = el.getBoundingClientRect();
+                    if (r.width === 0 || r.right <= width + 1) return false;
+                    // Content inside a scrolling box (a wide table) may scroll there.
+                    for (let p = el.parentElement; p; p = p.parentElement) {
+                        const s = getComputedStyle(p).overflowX;
+                        if (s === 'auto' || s === 'scroll' || s === 'hidden') return false;
+                    }
+                    return true;
+                })
+                .slice(0, 5)
+                .map(el => el.outerHTML.slice(0, 120));
+            return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide};
+        }"""
+    )
+
+
+def heading_levels(page) -> list[int]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]"
+        ".filter(h => h.getClientRects().length).map(h => Number(h.tagName[1]))"
+    )
+
+
+def heading_problems(levels: list[int]) -> list[str]:
+    """One h1, first; no level deeper than one below the heading before it."""
+    problems = []
+    if not levels or levels[0] != 1:
+        problems.append(f"the first heading is not an h1: {levels}")
+    if levels.count(1) != 1:
+        problems.append(f"{levels.count(1)} h1 elements")
+    for before, after in itertools.pairwise(levels):
+        if after > before + 1:
+            problems.append(f"h{before} is followed by h{after}")
+    return problems
+
+
+def unlabelled_controls(page) -> list[str]:
+    """Inputs, selects and textareas (not hidden ones) with no label and no aria name."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => el.type !== 'hidden')
+            .filter(el => !(el.labels && [...el.labels].some(l => l.textContent.trim()))
+                && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+            .map(el => el.outerHTML.slice(0, 120))"""
+    )
+
+
+def focused_outline(page) -> dict:
+    """The focused element and its outline, as computed."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const s = getComputedStyle(el);
+            return {tag: el.tagName, text: (el.textContent || '').trim().slice(0, 40),
+                    style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor};
+        }"""
+    )
+
+
+def broken_aria_references(page) -> list[str]:
+    """aria-describedby / aria-labelledby / aria-controls naming an id that is not in the page."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+                '[aria-describedby], [aria-labelledby], [aria-controls]')]
+            .flatMap(el => ['aria-describedby', 'aria-labelledby', 'aria-controls']
+                .flatMap(name => (el.getAttribute(name) || '').split(/\\s+/).filter(Boolean)
+                    .filter(id => !document.getElementById(id))
+                    .map(id => `${el.tagName.toLowerCase()}#${el.id} ${name}=${id}`)))"""
+    )
+
+
+def small_targets(page, minimum: int = 24) -> list[str]:
+    """Visible form controls smaller than minimum×minimum CSS px (WCAG 2.2 target size, AA)."""
+    return page.evaluate(
+        """minimum => [...document.querySelectorAll('input, select, textarea, button')]
+            .filter(el => el.type !== 'hidden' && el.getClientRects().length)
+            .filter(el => !el.closest('[aria-hidden="true"]'))
+            .filter(el => {
+                const r = el.getBoundingClientRect();
+                return r.width < minimum || r.height < minimum;
+            })
+            .map(el => el.outerHTML.slice(0, 120))""",
+        minimum,
+    )

@@ -1,0 +1,177 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against the demo district served by a
+real `runserver` process on loopback, with its own SQLite database in a temporary directory.
+
+Nothing here uses the suite's test database or pytest-django's live_server (which would flush the
+demo data the other tests share). Without chromium, Playwright or axe-core the tests skip, naming
+what is missing; with GONGZHI_REQUIRE_BROWSER=1 (as in CI) that is an error instead.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CHROMIUM = Path(os.environ.get("GONGZHI_CHROMIUM", "/usr/bin/chromium"))
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("GONGZHI_SCREENSHOTS", ROOT / "var" / "screenshots"))
+REQUIRED = os.environ.get("GONGZHI_REQUIRE_BROWSER") == "1"
+
+# Without the background-networking flags chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 360, "height": 740}
+DEMO_PASSWORD = "gongzhi-demo-2026"
+
+
+def missing_prerequisites() -> list[str]:
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the Python package playwright (pip install -e '.[dev]')")
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (Debian: apt-get install chromium fonts-noto-cjk)")
+    if not AXE_JS.exists():
+        missing.append(f"{AXE_JS.relative_to(ROOT)} (npm ci --prefix tests/browser)")
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test, so `-m "not browser"` leaves them all out."""
+    for item in items:
+        if HERE in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_prerequisites():
+    missing = missing_prerequisites()
+    if missing:
+        reason = "browser tests need " + "; ".join(missing)
+        if REQUIRED:
+            pytest.fail(f"GONGZHI_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, server: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer {url} in {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def demo_server(browser_prerequisites, tmp_path_factory) -> str:
+    """The demo district (quickstart) served on a free loopback port; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("demo-server")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "DEBUG": "true",
+        "MEDIA_ROOT": str(tmp / "media"),
+        "DJANGO_SUPERUSER_PASSWORD": "browser-tests-admin",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    setup = subprocess.run(
+        [*manage, "quickstart", "--no-serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if setup.returncode != 0:
+        raise RuntimeError(f"quickstart failed:\n{setup.stdout}\n{setup.stderr}")
+    port = _free_port()
+    log = tmp / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/", server, log)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(browser_prerequisites):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, demo_server):
+    """A fresh anonymous context on a 360×740 phone, its base URL set to the demo server.
+
+    Every request it makes is recorded on `page.requests` (the URLs), so a test can assert that
+    nothing outside the demo server was asked for.
+    """
+    context = browser.new_context(
+        viewport=PHONE, base_url=demo_server, locale="zh-CN", device_scale_factor=1.5
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name): a full-page PNG under var/screenshots/ (CI keeps them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
