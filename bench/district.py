@@ -140,6 +140,7 @@ def bulk_add_pages(parent: Page, pages: list[Page], rng: random.Random, user=Non
     Page.objects.bulk_create(bases, batch_size=BATCH)
     for page, base in zip(pages, bases, strict=True):
         page.pk = page.page_ptr_id = base.pk
+        page._state.adding = False
     local = list(model._meta.local_concrete_fields)
     for i in range(0, len(pages), BATCH):
         model._base_manager._insert(pages[i : i + BATCH], fields=local, using="default")

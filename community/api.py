@@ -169,9 +169,8 @@ def diff(request: HttpRequest, page_id: PageId, query: Query[DiffQuery]):
         if value not in by_id:
             raise HttpError(422, f"{name}: 版本 {value} 不是这份公约已公布的版本。")
     old, new = by_id[query.from_], by_id[query.to]
-    result = diff_covenants(
-        old.voted_revision.as_object().articles(), new.voted_revision.as_object().articles()
-    )
+    old_text, new_text = covenant.texts_of(old, new)
+    result = diff_covenants(old_text.articles(), new_text.articles())
     return {
         "from_version": old.pk,
         "to_version": new.pk,

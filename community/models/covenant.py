@@ -255,12 +255,33 @@ class CovenantPage(RoutablePageMixin, Page):
         """Adopted versions, newest first: each a published CovenantRevision and its voted text."""
         from community.models.revision import CovenantRevision
 
+        # Not the voted revisions themselves: each holds a whole text, and listings need none.
         return (
             CovenantRevision.objects.adopted()
             .filter(covenant=self)
-            .select_related("voted_revision")
             .order_by("-published_on", "-pk")
         )
+
+    def texts_of(self, *versions) -> list["CovenantPage"]:
+        """The texts (title, preamble, body) the versions' voted revisions hold, as unsaved pages,
+        in one query: `Revision.as_object()` would load the page and check each of its foreign
+        keys, once per revision."""
+        from wagtail.models import Revision
+
+        contents = dict(
+            Revision.objects.filter(pk__in=[v.voted_revision_id for v in versions]).values_list(
+                "pk", "content"
+            )
+        )
+        return [
+            CovenantPage(
+                title=content.get("title", ""),
+                kind=content.get("kind", self.kind),
+                preamble=content.get("preamble", ""),
+                body=content.get("body", "[]"),
+            )
+            for content in (contents[v.voted_revision_id] for v in versions)
+        ]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -284,7 +305,7 @@ class CovenantPage(RoutablePageMixin, Page):
         version = self.versions().filter(pk=version_id).first()
         if version is None:
             raise Http404("没有这个版本")
-        text = version.voted_revision.as_object()
+        (text,) = self.texts_of(version)
         return TemplateResponse(
             request,
             "community/covenant_version.html",
@@ -313,9 +334,8 @@ class CovenantPage(RoutablePageMixin, Page):
             context["error"] = "请从列表中选择两个版本进行比较。"
             return TemplateResponse(request, "community/covenant_diff.html", context, status=400)
         old, new = by_id[chosen_from], by_id[chosen_to]
-        diff = diff_covenants(
-            old.voted_revision.as_object().articles(), new.voted_revision.as_object().articles()
-        )
+        old_text, new_text = self.texts_of(old, new)
+        diff = diff_covenants(old_text.articles(), new_text.articles())
         context.update({"old": old, "new": new, "diff": diff})
         return TemplateResponse(request, "community/covenant_diff.html", context)
 

@@ -279,10 +279,25 @@ class ConsultationPage(Page):
             if found:
                 raise ValidationError({"go_live_at": found[0].message})
 
+    def load_status(self) -> None:
+        """Read what the status is derived from in one query, for a page that shows its status more
+        than once (the template shows the status and its label)."""
+        flags = (
+            ConsultationPage.objects.with_status()
+            .filter(pk=self.pk)
+            .values("_has_record", "_has_update", "_is_done")
+            .first()
+        )
+        if flags:
+            self._has_record = flags["_has_record"]
+            self._has_update = flags["_has_update"]
+            self._is_done = flags["_is_done"]
+
     def get_context(self, request, *args, **kwargs):
         from consultation.models.records import Deliberation, ImplementationUpdate
 
         context = super().get_context(request, *args, **kwargs)
+        self.load_status()
         context["records"] = list(
             Deliberation.objects.published().filter(agenda=self).order_by("held_at")
         )
