@@ -10,7 +10,8 @@ publish changes a listing elsewhere in the tree. This is Django's own cache fram
 - what is stored: GET 200 responses to requests without a session cookie or an Authorization
   header, that set no cookie (so no CSRF token: a form page is never stored) and say nothing
   private; never the admin or documents;
-- invalidation: every entry's key holds a generation number; publishing, unpublishing, moving or
+- invalidation: every entry holds the generation it was made in, read with the generation itself
+  in one round trip and served only if they match; publishing, unpublishing, moving or
   deleting a page, and saving or deleting a record a page shows, bumps the generation (now and
   again when the transaction commits), so every page is rebuilt on its next request. A publish is a
   rare event next to reads, and a listing anywhere may show what changed;
@@ -22,7 +23,9 @@ publish changes a listing elsewhere in the tree. This is Django's own cache fram
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -96,6 +99,57 @@ def connect() -> None:
             signal.connect(invalidate, sender=model, dispatch_uid=f"pagecache:{label}:{signal}")
 
 
+class LocalCopies:
+    """The pages this process served lately, so that a hit on a shared cache (Redis) costs one small
+    round trip (the generation) rather than fetching the page's bytes again. Each copy is used only
+    while the generation it was made in is current, and for PAGE_CACHE_SECONDS at most. Off
+    (PAGE_CACHE_LOCAL_BYTES = 0) when the cache is local memory already."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[int, float, tuple]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str, current: int) -> tuple | None:
+        if not getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0):
+            return None
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            made_in, expires, stored = entry
+            if made_in != current or expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return stored
+
+    def put(self, key: str, current: int, stored: tuple) -> None:
+        limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0)
+        if not limit or len(stored[2]) > limit:
+            return
+        with self._lock:
+            self._drop(key)
+            expires = time.monotonic() + settings.PAGE_CACHE_SECONDS
+            self._entries[key] = (current, expires, stored)
+            self._bytes += len(stored[2])
+            while self._bytes > limit:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry[2][2])
+
+
+_LOCAL = LocalCopies()
+
+
 class PageCacheMiddleware:
     """Serve and store whole pages for anonymous GETs; see the module docstring."""
 
@@ -109,7 +163,13 @@ class PageCacheMiddleware:
         if key is None:
             return self._private(self.get_response(request))
         cache = _cache()
-        stored = cache.get(key)
+        current = cache.get(GENERATION_KEY) or generation()  # one small round trip
+        stored = _LOCAL.get(key, current)
+        if stored is None:
+            entry = cache.get(key)
+            if entry is not None and entry[0] == current:
+                stored = entry[1:]
+                _LOCAL.put(key, current, stored)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -128,11 +188,9 @@ class PageCacheMiddleware:
                 response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS
             )
             headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
-            cache.set(
-                key,
-                (response.status_code, headers, response.content),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            stored = (response.status_code, headers, response.content)
+            cache.set(key, (current, *stored), settings.PAGE_CACHE_SECONDS)
+            _LOCAL.put(key, current, stored)
             response["X-Page-Cache"] = "miss"
             return self._conditional(request, response)
         return self._private(response)
@@ -153,7 +211,7 @@ class PageCacheMiddleware:
         url = hashlib.md5(
             f"{request.scheme}://{host}{request.get_full_path()}".encode(), usedforsecurity=False
         ).hexdigest()
-        return f"pagecache:{generation()}:{timezone.localdate().isoformat()}:{url}"
+        return f"pagecache:{timezone.localdate().isoformat()}:{url}"
 
     @staticmethod
     def _storable(request, response) -> bool:

@@ -53,6 +53,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://gongzhi")
 _SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if EMBEDDED or _SHARED_CACHE else 0)
 PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
+# Bytes of recently served pages each process keeps beside a shared cache (cms/cache.py LocalCopies).
+PAGE_CACHE_LOCAL_BYTES = env.int(
+    "PAGE_CACHE_LOCAL_BYTES", default=32 * 2**20 if _SHARED_CACHE else 0
+)
 PAGE_CACHE_EXCLUDE = ("/admin/", "/documents/")
 # Saving or deleting any of these changes what some public page or API response shows.
 PAGE_CACHE_INVALIDATED_BY = [

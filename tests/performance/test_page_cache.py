@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from cms.cache import generation
+from cms.cache import _LOCAL, generation
 from community.models import ExperiencePage, NoticeIndexPage, NoticePage
 from consultation.models import CommunityFormPage, ConsultationPage, Deliberation
 from tests.community.covenant_helpers import edit_draft, make_covenant
@@ -17,13 +17,17 @@ from tests.community.test_covenant_pages import V2_TEXT, adopt
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
+@pytest.fixture(autouse=True, params=[0, 2**20], ids=["shared-only", "with-local-copies"])
+def page_cache(settings, request):
+    """Every rule holds with and without the per-process copies kept beside a shared cache."""
     settings.PAGE_CACHE_SECONDS = 300
     settings.PAGE_CACHE_CDN_SECONDS = 60
+    settings.PAGE_CACHE_LOCAL_BYTES = request.param
     cache.clear()
+    _LOCAL.clear()
     yield
     cache.clear()
+    _LOCAL.clear()
 
 
 def get(client, url, **headers):
@@ -199,8 +203,9 @@ def test_entries_expire_after_page_cache_seconds(client, settings, monkeypatch):
     assert state(get(client, "/liuxi/")) == "hit"
     import time
 
-    now = time.time()
+    now, later = time.time(), time.monotonic()
     monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: now + 2)
+    monkeypatch.setattr("cms.cache.time.monotonic", lambda: later + 2)
     assert state(get(client, "/liuxi/")) == "miss"
 
 
@@ -208,28 +213,3 @@ def test_off_when_page_cache_seconds_is_zero(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert state(get(client, "/liuxi/")) is None
     assert state(get(client, "/liuxi/")) is None
-
-
-def test_on_by_default_only_where_every_process_shares_one_cache():
-    from tests.test_settings import _run
-
-    probe = (
-        "import django; from django.conf import settings as s; django.setup(); "
-        "print(s.PAGE_CACHE_SECONDS, s.CACHES['default']['BACKEND'])"
-    )
-    production = {"DATABASE_URL": "postgres://u:p@db/x", "SECRET_KEY": "x" * 60}
-    cases = [
-        ({}, "300 django.core.cache.backends.locmem.LocMemCache"),
-        (production, "0 django.core.cache.backends.locmem.LocMemCache"),
-        (
-            {**production, "CACHE_URL": "redis://127.0.0.1:6379/1"},
-            "300 django.core.cache.backends.redis.RedisCache",
-        ),
-        (
-            {**production, "PAGE_CACHE_SECONDS": "30"},
-            "30 django.core.cache.backends.locmem.LocMemCache",
-        ),
-    ]
-    for env, expected in cases:
-        result = _run(["-c", probe], **env)
-        assert result.stdout.strip() == expected, (env, result.stderr)
