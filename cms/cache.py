@@ -57,7 +57,24 @@ def generation() -> int:
     return value
 
 
+_seen: dict = {"generation": None, "at": 0.0}  # this process's last look at the generation
+
+
+def current_generation() -> int:
+    """The generation, asked of the shared cache at most every PAGE_CACHE_GENERATION_SECONDS: with
+    Redis, that round trip is most of what a hit costs. A publish handled by this process is seen
+    at once (`_bump` forgets the last look); one handled by another process within that window."""
+    window = getattr(settings, "PAGE_CACHE_GENERATION_SECONDS", 0)
+    now = time.monotonic()
+    if window and _seen["generation"] is not None and now - _seen["at"] < window:
+        return _seen["generation"]
+    value = _cache().get(GENERATION_KEY) or generation()
+    _seen.update(generation=value, at=now)
+    return value
+
+
 def _bump() -> None:
+    _seen["generation"] = None
     cache = _cache()
     try:
         cache.incr(GENERATION_KEY)
@@ -163,7 +180,7 @@ class PageCacheMiddleware:
         if key is None:
             return self._private(self.get_response(request))
         cache = _cache()
-        current = cache.get(GENERATION_KEY) or generation()  # one small round trip
+        current = current_generation()
         stored = _LOCAL.get(key, current)
         if stored is None:
             entry = cache.get(key)

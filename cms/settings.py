@@ -57,6 +57,10 @@ PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
 PAGE_CACHE_LOCAL_BYTES = env.int(
     "PAGE_CACHE_LOCAL_BYTES", default=32 * 2**20 if _SHARED_CACHE else 0
 )
+# How long a process may go on using the generation it last read from a shared cache (seconds).
+PAGE_CACHE_GENERATION_SECONDS = env.float(
+    "PAGE_CACHE_GENERATION_SECONDS", default=1.0 if _SHARED_CACHE else 0.0
+)
 PAGE_CACHE_EXCLUDE = ("/admin/", "/documents/")
 # Saving or deleting any of these changes what some public page or API response shows.
 PAGE_CACHE_INVALIDATED_BY = [
