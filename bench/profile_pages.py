@@ -15,6 +15,49 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+PARTS = [
+    ("wagtail/views.py", "serve", "`wagtail.views.serve`, in all"),
+    ("wagtail/models/pages.py", "route_for_request", "Wagtail's routing (`route_for_request`)"),
+    ("wagtail/models/sites.py", "find_for_request", "of which the site lookup"),
+    ("wagtail/models/specific.py", "specific", "of which `.specific`, one per tree level"),
+    ("django/template/response.py", "render", "template rendering"),
+    ("community/models/covenant.py", "get_context", "`CovenantPage.get_context`"),
+    ("wagtail/models/pages.py", "get_view_restrictions", "the view-restriction check"),
+    ("django/db/backends/utils.py", "_execute", "waiting on the database"),
+]
+
+
+def cprofile_table(client, url: str, requests: int) -> str:
+    """Cumulative milliseconds per request of the parts of an uncached page, under cProfile (whose
+    overhead inflates every figure alike)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(requests):
+        client.get(url)
+    profile.disable()
+    stats = pstats.Stats(profile).stats
+    lines = [
+        f"cProfile of {requests} requests to {url}\n",
+        "| part of one request | ms | calls per request |",
+        "| --- | ---: | ---: |",
+    ]
+    for path, function, label in PARTS:
+        found = [
+            (cumulative, calls)
+            for (filename, _line, name), (_cc, calls, _tt, cumulative, _callers) in stats.items()
+            if name == function and filename.endswith(path)
+        ]
+        if found:
+            cumulative, calls = max(found)
+            lines.append(
+                f"| {label} | {cumulative / requests * 1000:.1f} | {calls / requests:.0f} |"
+            )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30)
@@ -70,6 +113,7 @@ def main() -> None:
         print(f"| {name} | {ms:.2f} | {ms / base:.0f} | {n:.0f} | {db_ms:.2f} |")
 
     url = targets["covenant (150 articles)"]
+    print(f"\n{cprofile_table(client, url, args.requests)}")
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(args.requests):
