@@ -220,3 +220,45 @@ def test_the_covenant_page_reads_its_versions_without_their_texts(client, home):
     sql = sql_of(client, "/l-t001/c0001/covenant/")
     assert any("community_covenantrevision" in q for q in sql)
     assert not any('"wagtailcore_revision"."content"' in q for q in sql)
+
+
+def test_agenda_page_does_not_grow_with_update_photos(client, xinghua, committee_xinghua):
+    """Each implementation update may carry photos, shown as renditions, and documents."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    agenda = (
+        ConsultationPage.objects.descendant_of(xinghua)
+        .filter(deliberations__isnull=False)
+        .order_by("path")
+        .first()
+    )
+
+    def add_updates(n):
+        for k in range(n):
+            image = Image.objects.create(title=f"照片{k}", file=get_test_image_file())
+            document = Document.objects.create(
+                title=f"验收单{k}", file=ContentFile(b"x", name=f"check-{k}.txt")
+            )
+            update = ImplementationUpdate(
+                agenda=agenda,
+                date=agenda.starts_at.date(),
+                text="进展",
+                photos=[("image", image)],
+                documents=[("document", document)],
+            )
+            update.save()
+            update.publish(committee_xinghua)
+
+    add_updates(1)
+    client.get(agenda.url)  # renditions are made on first view
+    small = count_queries(client, agenda.url)
+    add_updates(9)
+    client.get(agenda.url)
+    response = client.get(agenda.url).content.decode()
+    large = count_queries(client, agenda.url)
+    assert large == small
+    assert response.count('class="update-photo"') == 10
+    assert "验收单8" in response
