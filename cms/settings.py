@@ -46,8 +46,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://gongzhi")}
+# Whole-page cache for anonymous GETs (cms/cache.py, docs/performance.md). On by default where every
+# process sees one cache: embedded (one process), or a shared cache such as Redis. With the
+# per-process local-memory cache and several gunicorn workers, one worker could not tell the others
+# about a publish, so it stays off there unless PAGE_CACHE_SECONDS says otherwise.
+_SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if EMBEDDED or _SHARED_CACHE else 0)
+PAGE_CACHE_CDN_SECONDS = env.int("PAGE_CACHE_CDN_SECONDS", default=60)
+# Bytes of recently served pages each process keeps beside a shared cache (cms/cache.py LocalCopies).
+PAGE_CACHE_LOCAL_BYTES = env.int(
+    "PAGE_CACHE_LOCAL_BYTES", default=32 * 2**20 if _SHARED_CACHE else 0
+)
+# How long a process may go on using the generation it last read from a shared cache (seconds).
+PAGE_CACHE_GENERATION_SECONDS = env.float(
+    "PAGE_CACHE_GENERATION_SECONDS", default=1.0 if _SHARED_CACHE else 0.0
+)
+PAGE_CACHE_EXCLUDE = ("/admin/", "/documents/")
+# Saving or deleting any of these changes what some public page or API response shows.
+PAGE_CACHE_INVALIDATED_BY = [
+    "community.CovenantRevision",
+    "consultation.Deliberation",
+    "consultation.ImplementationUpdate",
+    "consultation.Decision",
+    "community.ExperienceFeature",
+    "community.ExperienceTheme",
+    "wagtailcore.Site",
+    "wagtailcore.PageViewRestriction",
+    "wagtailredirects.Redirect",
+    "wagtaildocs.Document",
+    "wagtailimages.Image",
+]
 
 INSTALLED_APPS = [
+    "cms",  # the page cache's invalidation signals (cms/apps.py)
     "home",
     "community",
     "consultation",
@@ -81,6 +112,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.cache.PageCacheMiddleware",  # before sessions: a hit costs no session, CSRF or auth work
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

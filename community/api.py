@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from community.diff import ArticleChange, diff_covenants
+from community.diff import ArticleChange
 from community.models import CovenantPage
 
 router = Router(tags=["covenants"])
@@ -169,9 +169,7 @@ def diff(request: HttpRequest, page_id: PageId, query: Query[DiffQuery]):
         if value not in by_id:
             raise HttpError(422, f"{name}: 版本 {value} 不是这份公约已公布的版本。")
     old, new = by_id[query.from_], by_id[query.to]
-    result = diff_covenants(
-        old.voted_revision.as_object().articles(), new.voted_revision.as_object().articles()
-    )
+    result = covenant.diff_between(old, new)
     return {
         "from_version": old.pk,
         "to_version": new.pk,

@@ -89,7 +89,7 @@ class ConsultationRecordSchema(Schema):
     operation_id="consultations_record",
 )
 def record(request: HttpRequest, page_id: PageId):
-    agenda = ConsultationPage.objects.live().public().filter(pk=page_id).first()
+    agenda = ConsultationPage.objects.live().public().with_status().filter(pk=page_id).first()
     if agenda is None:
         raise Http404("没有这个协商议题，或尚未公告。")
     outcomes = agenda.outcomes

@@ -12,15 +12,17 @@ class CommunitySubmissionsListView(SubmissionsListView):
         if not self.is_export:
             labels = self.form_page._labels_by_revision()
             names = [name for name, _label in self.form_page.get_data_fields()]
+            current = self.form_page.current_fields()
             context["data_rows"] = [
                 {"model_id": s.id, "fields": [row.get(n) for n in names]}
                 for s in context["submissions"]
-                for row in [self.form_page.answer_row(s, labels, mask=True)]
+                for row in [self.form_page.answer_row(s, labels, mask=True, current=current)]
             ]
         return context
 
     def to_row_dict(self, item):
         if not hasattr(self, "_labels"):
             self._labels = self.form_page._labels_by_revision()
-        row = self.form_page.answer_row(item, self._labels, mask=False)
+            self._current = self.form_page.current_fields()
+        row = self.form_page.answer_row(item, self._labels, mask=False, current=self._current)
         return OrderedDict((field, row.get(field)) for field in self.list_export)

@@ -39,7 +39,12 @@ class HomePage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         townships = list(TownshipPage.objects.child_of(self).live().order_by("path"))
-        communities = CommunityPage.objects.descendant_of(self).live().order_by("path")
+        communities = (
+            CommunityPage.objects.descendant_of(self)
+            .live()
+            .order_by("path")
+            .only("title", "url_path", "path", "depth", "kind", "households")  # the list's columns
+        )
         by_parent: dict[str, list] = {t.path: [] for t in townships}
         for community in communities:
             by_parent.get(community.path[: -community.steplen], []).append(community)

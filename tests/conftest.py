@@ -94,6 +94,13 @@ def _test_transport(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """The whole-page cache is off in the suite (tests change rows directly and read pages back);
+    tests/performance/test_page_cache.py turns it on and tests it."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def committee_shiqiao(db):
     """The committee of 石桥村, which has no covenant in the demo: tests build their own there."""

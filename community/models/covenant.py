@@ -6,15 +6,18 @@ unless `publishing_adopted_revision()` authorised exactly that revision.
 """
 
 import contextlib
+import hashlib
 import html
 import json
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -268,19 +271,70 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         """Adopted versions, newest first: each a published CovenantRevision and its voted text."""
         from community.models.revision import CovenantRevision
 
+        # Not the voted revisions themselves: each holds a whole text, and listings need none.
         return (
             CovenantRevision.objects.adopted()
             .filter(covenant=self)
-            .select_related("voted_revision")
             .order_by("-published_on", "-pk")
         )
+
+    def texts_of(self, *versions) -> list["CovenantPage"]:
+        """The texts (title, preamble, body) the versions' voted revisions hold, as unsaved pages,
+        in one query: `Revision.as_object()` would load the page and check each of its foreign
+        keys, once per revision."""
+        from wagtail.models import Revision
+
+        contents = dict(
+            Revision.objects.filter(pk__in=[v.voted_revision_id for v in versions]).values_list(
+                "pk", "content"
+            )
+        )
+        return [
+            CovenantPage(
+                title=content.get("title", ""),
+                kind=content.get("kind", self.kind),
+                preamble=content.get("preamble", ""),
+                body=content.get("body", "[]"),
+            )
+            for content in (contents[v.voted_revision_id] for v in versions)
+        ]
+
+    def text_cache_key(self) -> str:
+        """Names the rendered text (table of contents and articles) by its content, so the
+        template's fragment cache never needs invalidating; text with links to other pages also
+        names the page cache's generation, as their URLs may change."""
+        from cms.cache import generation
+
+        raw = json.dumps(list(self.body.raw_data), sort_keys=True, default=str)
+        key = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+        return f"{key}:{generation()}" if "linktype=" in raw else key
+
+    def diff_between(self, old, new):
+        """The clause-level diff of two versions, kept in the cache under the two texts' content
+        (voted texts never change; a diff of 150 articles costs tens of milliseconds)."""
+        from community.diff import diff_covenants
+
+        old_text, new_text = self.texts_of(old, new)
+        key = (
+            "covenant-diff:"
+            + hashlib.md5(
+                json.dumps([old_text.body.raw_data, new_text.body.raw_data], default=list).encode(),
+                usedforsecurity=False,
+            ).hexdigest()
+        )
+        diff = cache.get(key)
+        if diff is None:
+            diff = diff_covenants(old_text.articles(), new_text.articles())
+            cache.set(key, diff, 60 * 60 * 24)
+        return diff
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         versions = list(self.versions())
         context["current_version"] = versions[0] if versions else None
         context["version_count"] = len(versions)
-        context["outline"] = self.outline()
+        context["outline"] = SimpleLazyObject(self.outline)  # built only when not cached
+        context["text_key"] = self.text_cache_key()
         return context
 
     @path("versions/")
@@ -297,7 +351,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         version = self.versions().filter(pk=version_id).first()
         if version is None:
             raise Http404("没有这个版本")
-        text = version.voted_revision.as_object()
+        (text,) = self.texts_of(version)
         return TemplateResponse(
             request,
             "community/covenant_version.html",
@@ -311,8 +365,6 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     @path("versions/diff/")
     def diff_view(self, request):
-        from community.diff import diff_covenants
-
         versions = list(self.versions())
         by_id = {str(v.pk): v for v in versions}
         context = {**self.get_context(request), "versions": versions}
@@ -326,9 +378,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             context["error"] = "请从列表中选择两个版本进行比较。"
             return TemplateResponse(request, "community/covenant_diff.html", context, status=400)
         old, new = by_id[chosen_from], by_id[chosen_to]
-        diff = diff_covenants(
-            old.voted_revision.as_object().articles(), new.voted_revision.as_object().articles()
-        )
+        diff = self.diff_between(old, new)
         context.update({"old": old, "new": new, "diff": diff})
         return TemplateResponse(request, "community/covenant_diff.html", context)
 

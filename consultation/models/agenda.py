@@ -292,18 +292,67 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
             if found:
                 raise ValidationError({"go_live_at": found[0].message})
 
+    def load_status(self) -> None:
+        """Read what the status is derived from in one query, for a page that shows its status more
+        than once (the template shows the status and its label)."""
+        flags = (
+            ConsultationPage.objects.with_status()
+            .filter(pk=self.pk)
+            .values("_has_record", "_has_update", "_is_done")
+            .first()
+        )
+        if flags:
+            self._has_record = flags["_has_record"]
+            self._has_update = flags["_has_update"]
+            self._is_done = flags["_is_done"]
+
     def get_context(self, request, *args, **kwargs):
         from consultation.models.records import Deliberation, ImplementationUpdate
 
         context = super().get_context(request, *args, **kwargs)
+        self.load_status()
         context["records"] = list(
             Deliberation.objects.published().filter(agenda=self).order_by("held_at")
         )
-        context["updates"] = list(
-            ImplementationUpdate.objects.published().filter(agenda=self).order_by("date", "pk")
+        context["updates"] = attach_files(
+            list(
+                ImplementationUpdate.objects.published().filter(agenda=self).order_by("date", "pk")
+            )
         )
         context["items"] = list(self.agenda_items.all())
         return context
+
+
+def attach_files(updates: list) -> list:
+    """Give each update its photos (`photo_images`, with their 640px renditions) and documents
+    (`document_files`), read for all the updates at once: each update's StreamField would
+    otherwise fetch its own, one query per update."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    def ids(field: str, block_type: str) -> list[int]:
+        return [
+            block["value"]
+            for update in updates
+            for block in getattr(update, field).raw_data
+            if block["type"] == block_type
+        ]
+
+    image_ids, document_ids = ids("photos", "image"), ids("documents", "document")
+    images = (
+        get_image_model().objects.prefetch_renditions("width-640").in_bulk(image_ids)
+        if image_ids
+        else {}
+    )
+    documents = get_document_model().objects.in_bulk(document_ids) if document_ids else {}
+    for update in updates:
+        update.photo_images = [
+            images[b["value"]] for b in update.photos.raw_data if b["value"] in images
+        ]
+        update.document_files = [
+            documents[b["value"]] for b in update.documents.raw_data if b["value"] in documents
+        ]
+    return updates
 
 
 class AgendaItem(Orderable):

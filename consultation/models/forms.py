@@ -219,9 +219,14 @@ class CommunityFormPage(AbstractEmailForm):
                     seen.add(key)
         return fields
 
-    def answer_row(self, submission, labels_by_revision, mask: bool) -> dict:
-        """One answer keyed like get_data_fields(), under the label it was given to."""
-        current = {f.clean_name: (f.label, f.field_type) for f in self.get_form_fields()}
+    def current_fields(self) -> dict[str, tuple[str, str]]:
+        """{field name: (label, type)} of the form as it is now."""
+        return {f.clean_name: (f.label, f.field_type) for f in self.get_form_fields()}
+
+    def answer_row(self, submission, labels_by_revision, mask: bool, current=None) -> dict:
+        """One answer keyed like get_data_fields(), under the label it was given to. A listing
+        passes `current` (current_fields()) once for all its rows."""
+        current = self.current_fields() if current is None else current
         labels = labels_by_revision.get(submission.page_revision_id, {})
         row = {"submit_time": submission.submit_time}
         for name, value in submission.form_data.items():

@@ -1,0 +1,469 @@
+"""A district at scale, generated for benchmarks and query budgets (`manage.py generate_district`).
+
+Structural pages (townships, communities, their sections, covenants, forms) go through Wagtail's
+`add_child` and publishing, so roles, groups and collections are made as on a real site. The bulk
+(notices, agendas, covenant versions, records, answers, their revisions and simple-history rows)
+is inserted in batches: Wagtail page rows with `bulk_create` on the base table and one multi-row
+insert on the specific table, with tree paths computed here. Deterministic for a seed: the same
+seed gives the same titles, texts, dates and counts (row ids depend on the database).
+"""
+
+import datetime
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import F
+from simple_history.utils import bulk_create_with_history
+from wagtail.models import Locale, Page, Revision, Site
+
+from community.models import (
+    CommunityPage,
+    CovenantPage,
+    CovenantRevision,
+    NoticeIndexPage,
+    NoticePage,
+    TownshipPage,
+)
+from community.models.revision import Stage
+from consultation.models import (
+    AgendaItem,
+    CommunityFormPage,
+    CommunityFormSubmission,
+    ConsultationIndexPage,
+    ConsultationPage,
+    Deliberation,
+    ImplementationUpdate,
+)
+from consultation.models.forms import CommunityFormField
+
+ANCHOR = datetime.datetime(2026, 1, 1, 9, 0, tzinfo=datetime.UTC)  # "now" of the generated data
+BATCH = 500
+
+SENTENCES = [
+    "村民应当遵守法律法规，依法行使权利、履行义务",
+    "邻里之间互谅互让，发生纠纷时先由人民调解委员会调解",
+    "爱护公共设施，不得损坏道路、路灯、水利设施和健身器材",
+    "红白喜事从简办理，不大操大办，不搞封建迷信活动",
+    "生活垃圾分类投放，厨余垃圾每日早晚定时收运",
+    "文明养犬，出户拴绳，及时清理犬只粪便",
+    "孝敬父母，赡养老人，子女应当定期看望独居老人",
+    "电动自行车不进楼入户，在集中充电点充电",
+    "不高空抛物，不在楼道堆放杂物，保持消防通道畅通",
+    "涉及多数居民利益的事项，通过议事会协商解决",
+    "集体经济收益分配方案经村民会议讨论决定并予公示",
+    "宅基地申请按程序办理，不得未批先建、少批多占",
+]
+NOTICE_TITLES = [
+    "月度财务收支公开",
+    "低保对象评议结果公示",
+    "工程项目招标公示",
+    "党员发展公示",
+    "集体资产租赁公示",
+]
+TOPICS = [
+    "路灯增设",
+    "停车管理",
+    "加装电梯",
+    "雨污分流改造",
+    "公益岗位设置",
+    "文化礼堂管理",
+    "充电桩选址",
+]
+
+
+@dataclass
+class Sizes:
+    """How much of everything each community gets. Ranges are inclusive and drawn per community."""
+
+    communities_per_township: int = 20
+    articles: tuple[int, int] = (20, 150)
+    versions: tuple[int, int] = (1, 15)
+    notices: int = 50
+    consultations: int = 20
+    answers: int = 100
+    popular_answers: int = 3000  # one form of the district, the day its notice went up
+
+
+@dataclass
+class Report:
+    communities: int = 0
+    pages: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+        self.rows += n
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def _path(parent: Page, steps: int) -> Iterable[str]:
+    last = parent.get_last_child()
+    start = Page._str2int(last.path[-Page.steplen :]) if last else 0
+    for n in range(start + 1, start + 1 + steps):
+        yield Page._get_path(parent.path, parent.depth + 1, n)
+
+
+def bulk_add_pages(parent: Page, pages: list[Page], rng: random.Random, user=None) -> list[Page]:
+    """Insert leaf pages of one model under `parent`, live, each with one published revision.
+
+    The base rows go in with bulk_create; the specific rows with one multi-row insert. No page
+    save signal is sent (so no search indexing: run `update_index` if search matters)."""
+    if not pages:
+        return []
+    model = type(pages[0])
+    content_type = ContentType.objects.get_for_model(model)
+    locale_id = parent.locale_id or Locale.get_default().pk
+    base_fields = [f for f in Page._meta.concrete_fields if f.attname != "id"]
+    bases = []
+    for page, path in zip(pages, _path(parent, len(pages)), strict=True):
+        page.path, page.depth, page.numchild = path, parent.depth + 1, 0
+        page.url_path = f"{parent.url_path}{page.slug}/"
+        page.draft_title = page.title
+        page.live, page.has_unpublished_changes = True, False
+        page.locale_id, page.content_type_id = locale_id, content_type.pk
+        page.translation_key = uuid.uuid4()  # an identity, not content: not seeded
+        page.owner = user
+        page.first_published_at = page.first_published_at or ANCHOR
+        page.last_published_at = page.first_published_at
+        bases.append(Page(**{f.attname: getattr(page, f.attname) for f in base_fields}))
+    Page.objects.bulk_create(bases, batch_size=BATCH)
+    for page, base in zip(pages, bases, strict=True):
+        page.pk = page.page_ptr_id = base.pk
+        page._state.adding = False
+    local = list(model._meta.local_concrete_fields)
+    for i in range(0, len(pages), BATCH):
+        model._base_manager._insert(pages[i : i + BATCH], fields=local, using="default")
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    parent.numchild += len(pages)
+    revisions = Revision.objects.bulk_create(
+        [
+            Revision(
+                content_type_id=content_type.pk,
+                base_content_type_id=ContentType.objects.get_for_model(Page).pk,
+                object_id=str(page.pk),
+                content=page.serializable_data(),
+                object_str=page.title,
+                user=user,
+                created_at=page.first_published_at,
+                approved_go_live_at=None,
+            )
+            for page in pages
+        ],
+        batch_size=BATCH,
+    )
+    for page, base, revision in zip(pages, bases, revisions, strict=True):
+        page.live_revision_id = page.latest_revision_id = revision.pk
+        base.live_revision_id = base.latest_revision_id = revision.pk
+    Page.objects.bulk_update(bases, ["live_revision", "latest_revision"], batch_size=BATCH)
+    return pages
+
+
+def _publish(parent: Page, page: Page, user=None) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision(user=user).publish()
+    return page
+
+
+def covenant_versions(rng: random.Random, articles: int, versions: int) -> list[list[dict]]:
+    """The StreamField data of each adopted version, oldest first, ending with `articles` articles
+    in chapters of ten. Each version edits about a tenth of the articles; articles missing from
+    older versions read as added later. Block ids are stable across versions, as in the editor."""
+    text = {i: f"{rng.choice(SENTENCES)}；{rng.choice(SENTENCES)}。" for i in range(articles)}
+    result = []
+    for v in range(versions):
+        last = v == versions - 1
+        chapters: dict[int, list[dict]] = {}
+        for i in range(articles):
+            if not last and (i * 7 + v) % (versions + 3) == 0:
+                continue  # not yet in this version
+            edits = sum(1 for w in range(v + 1) if (i * 13 + w * 7) % 10 == 0)
+            value = text[i] + (f"（第{edits}次修订）" if edits else "")
+            chapters.setdefault(i // 10, []).append(
+                {"type": "item", "value": f"<p>{value}</p>", "id": f"art-{i}"}
+            )
+        result.append(
+            [
+                {
+                    "type": "chapter",
+                    "id": f"ch-{c}",
+                    "value": {"title": f"第{c + 1}部分", "articles": items},
+                }
+                for c, items in chapters.items()
+            ]
+        )
+    return result
+
+
+def add_covenant(
+    community: CommunityPage, rng: random.Random, articles: int, versions: int, user=None
+) -> CovenantPage:
+    """A covenant whose `versions` adopted versions are on record (CovenantRevision rows, with
+    history), the last one live."""
+    covenant = CovenantPage(
+        title=f"{community.title}村规民约", slug="covenant", kind="village_covenant", owner=user
+    )
+    community.add_child(instance=covenant)  # a draft: the publish guard keeps it so
+    texts = covenant_versions(rng, articles, versions)
+    revisions = []
+    for v, body in enumerate(texts):
+        covenant.body = body
+        created = ANCHOR - datetime.timedelta(days=365 * (versions - v))
+        revisions.append(
+            Revision(
+                content_type_id=covenant.content_type_id,
+                base_content_type_id=ContentType.objects.get_for_model(Page).pk,
+                object_id=str(covenant.pk),
+                content=covenant.serializable_data(),
+                object_str=covenant.title,
+                user=user,
+                created_at=created,
+            )
+        )
+    revisions = Revision.objects.bulk_create(revisions)
+    records = []
+    for v, revision in enumerate(revisions):
+        day = revision.created_at.date()
+        records.append(
+            CovenantRevision(
+                covenant=covenant,
+                community=community,
+                stage=Stage.PUBLISHED,
+                imported=True,
+                reason=f"第{v + 1}次修订",
+                soliciting_started_on=day - datetime.timedelta(days=60),
+                draft_revision=revision,
+                reviewed_revision=revision,
+                voted_revision=revision,
+                submitted_on=day - datetime.timedelta(days=40),
+                reviewed_on=day - datetime.timedelta(days=30),
+                review_passed=True,
+                review_opinion="内容合法，同意提交表决。",
+                meeting_kind="village_assembly",
+                meeting_date=day - datetime.timedelta(days=10),
+                eligible=1000,
+                present=600,
+                households=400,
+                households_represented=0,
+                votes_for=550,
+                votes_against=30,
+                abstentions=20,
+                filing_authority="乡镇人民政府",
+                filing_number=f"备〔{day.year}〕{v + 1}号",
+                filed_on=day - datetime.timedelta(days=5),
+                published_on=day,
+                version_label=f"{day.year}年第{v + 1}版",
+            )
+        )
+    bulk_create_with_history(
+        records, CovenantRevision, batch_size=BATCH, default_user=user, default_change_reason="补录"
+    )
+    covenant.body = texts[-1]
+    CovenantPage.objects.filter(pk=covenant.pk).update(
+        body=texts[-1],
+        live=True,
+        has_unpublished_changes=False,
+        live_revision=revisions[-1],
+        latest_revision=revisions[-1],
+        first_published_at=revisions[0].created_at,
+        last_published_at=revisions[-1].created_at,
+    )
+    covenant.refresh_from_db()
+    return covenant
+
+
+def add_notices(index: NoticeIndexPage, rng: random.Random, count: int, user=None) -> list:
+    notices = []
+    for n in range(count):
+        start = (ANCHOR - datetime.timedelta(days=7 * (count - n))).date()
+        long_term = n % 10 == 0
+        notices.append(
+            NoticePage(
+                title=f"{rng.choice(NOTICE_TITLES)}（第{n + 1}期）",
+                slug=f"notice-{n + 1}",
+                category=rng.choice(["affairs", "finance", "party", "government"]),
+                summary=rng.choice(SENTENCES),
+                body=[{"type": "paragraph", "value": f"<p>{rng.choice(SENTENCES)}。</p>"}],
+                display_from=start,
+                display_until=None if long_term else start + datetime.timedelta(days=10),
+                first_published_at=datetime.datetime.combine(start, datetime.time(9), datetime.UTC),
+            )
+        )
+    return bulk_add_pages(index, notices, rng, user)
+
+
+def add_consultations(
+    index: ConsultationIndexPage, community: CommunityPage, rng: random.Random, count: int, user
+) -> dict[str, int]:
+    agendas = []
+    for n in range(count):
+        starts_at = None if n % 5 == 4 else ANCHOR - datetime.timedelta(days=20 * (count - n))
+        agendas.append(
+            ConsultationPage(
+                title=f"{rng.choice(TOPICS)}协商（{n + 1}）",
+                slug=f"topic-{n + 1}",
+                background=f"<p>{rng.choice(SENTENCES)}。</p>",
+                starts_at=starts_at,
+                place=f"{community.title}议事室",
+                parties=[{"type": "party", "value": {"category": "户籍居民", "count": 20}}],
+                first_published_at=(starts_at or ANCHOR) - datetime.timedelta(days=7),
+            )
+        )
+    bulk_add_pages(index, agendas, rng, user)
+    items = [
+        AgendaItem(page=a, title=title, sort_order=k)
+        for a in agendas
+        for k, title in enumerate(("通报背景", "各方发表意见", "形成协商意见"))
+    ]
+    AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+    held = [a for a in agendas if a.starts_at is not None]
+    records = [
+        Deliberation(
+            agenda=a,
+            community=community,
+            held_at=a.starts_at,
+            chair="主持人",
+            recorder="记录人",
+            outcome="经充分协商，同意按修改后的方案实施。",
+            attendance=[{"type": "attendance", "value": {"category": "户籍居民", "count": 18}}],
+            opinions=[
+                {
+                    "type": "opinion",
+                    "value": {
+                        "speaker_category": "户籍居民",
+                        "speaker_name": "",
+                        "stance": "support",
+                        "summary": rng.choice(SENTENCES),
+                    },
+                }
+            ],
+            published_at=a.starts_at + datetime.timedelta(days=1),
+        )
+        for a in held
+    ]
+    bulk_create_with_history(records, Deliberation, batch_size=BATCH, default_user=user)
+    updates = [
+        ImplementationUpdate(
+            agenda=a,
+            community=community,
+            date=(a.starts_at + datetime.timedelta(days=10 * (k + 1))).date(),
+            status="done" if k == 2 else "in_progress",
+            text=rng.choice(SENTENCES),
+            published_at=a.starts_at + datetime.timedelta(days=10 * (k + 1)),
+        )
+        for a in held
+        for k in range(rng.randint(0, 3))
+    ]
+    bulk_create_with_history(updates, ImplementationUpdate, batch_size=BATCH, default_user=user)
+    return {"agendas": len(agendas), "deliberations": len(records), "updates": len(updates)}
+
+
+def add_form(community: CommunityPage, rng: random.Random, answers: int, user=None):
+    form = CommunityFormPage(title="议题征集", slug="topics", purpose="topics", owner=user)
+    form.form_fields = [
+        CommunityFormField(label="您的建议", field_type="multiline", required=True, sort_order=0),
+        CommunityFormField(
+            label="所在小组", field_type="dropdown", choices="一组\n二组\n三组", sort_order=1
+        ),
+        CommunityFormField(label="手机号码", field_type="mobile", required=False, sort_order=2),
+    ]
+    _publish(community, form, user)
+    add_answers(form, rng, answers)
+    return form
+
+
+def add_answers(form: CommunityFormPage, rng: random.Random, count: int) -> None:
+    CommunityFormSubmission.objects.bulk_create(
+        [
+            CommunityFormSubmission(
+                page=form,
+                page_revision_id=form.live_revision_id,
+                form_data={
+                    "您的建议": rng.choice(SENTENCES),
+                    "所在小组": rng.choice(["一组", "二组", "三组"]),
+                    "手机号码": f"138{rng.randrange(10**8):08d}",
+                },
+            )
+            for _ in range(count)
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _generator_user():
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(
+        username="generator", defaults={"last_name": "数据", "first_name": "生成"}
+    )
+    return user
+
+
+def generate(
+    communities: int,
+    seed: int = 0,
+    sizes: Sizes | None = None,
+    prefix: str = "gen",
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Add `communities` communities (in townships of `sizes.communities_per_township`) under the
+    site root, each with a covenant, notices, agendas with records, and a form with answers."""
+    sizes = sizes or Sizes()
+    rng = random.Random(seed)
+    report = Report()
+    started = time.perf_counter()
+    pages_before = Page.objects.count()
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    if TownshipPage.objects.child_of(home).filter(slug__startswith=f"{prefix}-").exists():
+        raise ValueError(f"这个数据库已有前缀为 {prefix}- 的生成数据；请换一个前缀或使用新数据库。")
+    user = _generator_user()
+    township = None
+    for c in range(communities):
+        with transaction.atomic():
+            if c % sizes.communities_per_township == 0:
+                number = c // sizes.communities_per_township + 1
+                township = _publish(
+                    home, TownshipPage(title=f"生成{number}镇", slug=f"{prefix}-t{number:03d}")
+                )
+            community = _publish(
+                township,
+                CommunityPage(
+                    title=f"生成{c + 1}村",
+                    slug=f"c{c + 1:04d}",
+                    households=rng.randint(200, 3000),
+                    adult_residents=rng.randint(600, 8000),
+                    representatives=rng.randint(20, 60),
+                ),
+            )
+            community.ensure_sections()
+            articles = rng.randint(*sizes.articles)
+            versions = rng.randint(*sizes.versions)
+            add_covenant(community, rng, articles, versions, user)
+            report.count("covenant_versions", versions)
+            notice_index = NoticeIndexPage.objects.child_of(community).get()
+            report.count("notices", len(add_notices(notice_index, rng, sizes.notices, user)))
+            agenda_index = ConsultationIndexPage.objects.child_of(community).get()
+            for what, n in add_consultations(
+                agenda_index, community, rng, sizes.consultations, user
+            ).items():
+                report.count(what, n)
+            answers = sizes.popular_answers if c == 0 else sizes.answers
+            add_form(community, rng, answers, user)
+            report.count("answers", answers)
+        report.communities += 1
+        if progress:
+            progress(1)
+    report.pages = Page.objects.count() - pages_before
+    report.seconds = time.perf_counter() - started
+    report.created["pages"] = report.pages
+    report.created["database"] = connection.vendor  # type: ignore[assignment]
+    return report

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    """The project itself: wires the page cache's invalidation (cms/cache.py) in every process,
+    including management commands such as publish_scheduled."""
+
+    name = "cms"
+    verbose_name = "共治"
+
+    def ready(self) -> None:
+        from cms import cache
+
+        cache.connect()
