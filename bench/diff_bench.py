@@ -2,7 +2,7 @@
 fifteenth of the generator's benchmark covenant), against a fixed pure-Python calibration loop
 timed in the same run, so the ratio says what the machine's noise does not.
 
-    python bench/diff_bench.py [--rounds 7 --diffs 10]
+    DATABASE_URL=… python bench/diff_bench.py [--rounds 7 --diffs 10]   # any migrated database
 """
 
 import argparse
@@ -39,7 +39,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench.district import covenant_versions
+    from bench.district_covenants import covenant_versions
     from community.diff import diff_covenants
     from community.models import CovenantPage
 

@@ -22,15 +22,14 @@ from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 from wagtail.models import Locale, Page, Revision, Site
 
+from bench.district_covenants import add_covenant
+from bench.district_text import ANCHOR, BATCH, NOTICE_TITLES, SENTENCES, TOPICS
 from community.models import (
     CommunityPage,
-    CovenantPage,
-    CovenantRevision,
     NoticeIndexPage,
     NoticePage,
     TownshipPage,
 )
-from community.models.revision import Stage
 from consultation.models import (
     AgendaItem,
     CommunityFormPage,
@@ -41,40 +40,6 @@ from consultation.models import (
     ImplementationUpdate,
 )
 from consultation.models.forms import CommunityFormField
-
-ANCHOR = datetime.datetime(2026, 1, 1, 9, 0, tzinfo=datetime.UTC)  # "now" of the generated data
-BATCH = 500
-
-SENTENCES = [
-    "村民应当遵守法律法规，依法行使权利、履行义务",
-    "邻里之间互谅互让，发生纠纷时先由人民调解委员会调解",
-    "爱护公共设施，不得损坏道路、路灯、水利设施和健身器材",
-    "红白喜事从简办理，不大操大办，不搞封建迷信活动",
-    "生活垃圾分类投放，厨余垃圾每日早晚定时收运",
-    "文明养犬，出户拴绳，及时清理犬只粪便",
-    "孝敬父母，赡养老人，子女应当定期看望独居老人",
-    "电动自行车不进楼入户，在集中充电点充电",
-    "不高空抛物，不在楼道堆放杂物，保持消防通道畅通",
-    "涉及多数居民利益的事项，通过议事会协商解决",
-    "集体经济收益分配方案经村民会议讨论决定并予公示",
-    "宅基地申请按程序办理，不得未批先建、少批多占",
-]
-NOTICE_TITLES = [
-    "月度财务收支公开",
-    "低保对象评议结果公示",
-    "工程项目招标公示",
-    "党员发展公示",
-    "集体资产租赁公示",
-]
-TOPICS = [
-    "路灯增设",
-    "停车管理",
-    "加装电梯",
-    "雨污分流改造",
-    "公益岗位设置",
-    "文化礼堂管理",
-    "充电桩选址",
-]
 
 
 @dataclass
@@ -173,113 +138,6 @@ def _publish(parent: Page, page: Page, user=None) -> Page:
     parent.add_child(instance=page)
     page.save_revision(user=user).publish()
     return page
-
-
-def covenant_versions(rng: random.Random, articles: int, versions: int) -> list[list[dict]]:
-    """The StreamField data of each adopted version, oldest first, ending with `articles` articles
-    in chapters of ten. Each version edits about a tenth of the articles; articles missing from
-    older versions read as added later. Block ids are stable across versions, as in the editor."""
-    text = {i: f"{rng.choice(SENTENCES)}；{rng.choice(SENTENCES)}。" for i in range(articles)}
-    result = []
-    for v in range(versions):
-        last = v == versions - 1
-        chapters: dict[int, list[dict]] = {}
-        for i in range(articles):
-            if not last and (i * 7 + v) % (versions + 3) == 0:
-                continue  # not yet in this version
-            edits = sum(1 for w in range(v + 1) if (i * 13 + w * 7) % 10 == 0)
-            value = text[i] + (f"（第{edits}次修订）" if edits else "")
-            chapters.setdefault(i // 10, []).append(
-                {"type": "item", "value": f"<p>{value}</p>", "id": f"art-{i}"}
-            )
-        result.append(
-            [
-                {
-                    "type": "chapter",
-                    "id": f"ch-{c}",
-                    "value": {"title": f"第{c + 1}部分", "articles": items},
-                }
-                for c, items in chapters.items()
-            ]
-        )
-    return result
-
-
-def add_covenant(
-    community: CommunityPage, rng: random.Random, articles: int, versions: int, user=None
-) -> CovenantPage:
-    """A covenant whose `versions` adopted versions are on record (CovenantRevision rows, with
-    history), the last one live."""
-    covenant = CovenantPage(
-        title=f"{community.title}村规民约", slug="covenant", kind="village_covenant", owner=user
-    )
-    community.add_child(instance=covenant)  # a draft: the publish guard keeps it so
-    texts = covenant_versions(rng, articles, versions)
-    revisions = []
-    for v, body in enumerate(texts):
-        covenant.body = body
-        created = ANCHOR - datetime.timedelta(days=365 * (versions - v))
-        revisions.append(
-            Revision(
-                content_type_id=covenant.content_type_id,
-                base_content_type_id=ContentType.objects.get_for_model(Page).pk,
-                object_id=str(covenant.pk),
-                content=covenant.serializable_data(),
-                object_str=covenant.title,
-                user=user,
-                created_at=created,
-            )
-        )
-    revisions = Revision.objects.bulk_create(revisions)
-    records = []
-    for v, revision in enumerate(revisions):
-        day = revision.created_at.date()
-        records.append(
-            CovenantRevision(
-                covenant=covenant,
-                community=community,
-                stage=Stage.PUBLISHED,
-                imported=True,
-                reason=f"第{v + 1}次修订",
-                soliciting_started_on=day - datetime.timedelta(days=60),
-                draft_revision=revision,
-                reviewed_revision=revision,
-                voted_revision=revision,
-                submitted_on=day - datetime.timedelta(days=40),
-                reviewed_on=day - datetime.timedelta(days=30),
-                review_passed=True,
-                review_opinion="内容合法，同意提交表决。",
-                meeting_kind="village_assembly",
-                meeting_date=day - datetime.timedelta(days=10),
-                eligible=1000,
-                present=600,
-                households=400,
-                households_represented=0,
-                votes_for=550,
-                votes_against=30,
-                abstentions=20,
-                filing_authority="乡镇人民政府",
-                filing_number=f"备〔{day.year}〕{v + 1}号",
-                filed_on=day - datetime.timedelta(days=5),
-                published_on=day,
-                version_label=f"{day.year}年第{v + 1}版",
-            )
-        )
-    bulk_create_with_history(
-        records, CovenantRevision, batch_size=BATCH, default_user=user, default_change_reason="补录"
-    )
-    covenant.body = texts[-1]
-    CovenantPage.objects.filter(pk=covenant.pk).update(
-        body=texts[-1],
-        live=True,
-        has_unpublished_changes=False,
-        live_revision=revisions[-1],
-        latest_revision=revisions[-1],
-        first_published_at=revisions[0].created_at,
-        last_published_at=revisions[-1].created_at,
-    )
-    covenant.refresh_from_db()
-    return covenant
 
 
 def add_notices(index: NoticeIndexPage, rng: random.Random, count: int, user=None) -> list:

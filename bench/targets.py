@@ -9,7 +9,7 @@ BENCH_SLUG = "bench-covenant"
 
 
 def ensure_targets() -> dict[str, str]:
-    from bench.district import add_covenant
+    from bench.district_covenants import add_covenant
 
     township = TownshipPage.objects.live().filter(slug__contains="-t").order_by("path").first()
     if township is None:

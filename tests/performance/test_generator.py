@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page
 
-from bench.district import Sizes, covenant_versions, generate
+from bench.district import Sizes, generate
+from bench.district_covenants import covenant_versions
 from community.models import CovenantPage, CovenantRevision, NoticePage
 from consultation.models import CommunityFormSubmission, ConsultationPage, Deliberation
 
