@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import Substr
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -21,6 +23,8 @@ class HomePage(RoutablePageMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["community.TownshipPage", "community.ExperienceIndexPage"]
     max_count = 1
+    # Above this many communities the home page lists townships only (with their counts).
+    lists_communities_up_to = 60
 
     api_fields = [APIField("intro"), APIField("civil_affairs_contact")]
 
@@ -39,16 +43,31 @@ class HomePage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         townships = list(TownshipPage.objects.child_of(self).live().order_by("path"))
-        communities = (
-            CommunityPage.objects.descendant_of(self)
-            .live()
-            .order_by("path")
-            .only("title", "url_path", "path", "depth", "kind", "households")  # the list's columns
-        )
-        by_parent: dict[str, list] = {t.path: [] for t in townships}
-        for community in communities:
-            by_parent.get(community.path[: -community.steplen], []).append(community)
-        context["townships"] = [(t, by_parent[t.path]) for t in townships]
+        communities = CommunityPage.objects.descendant_of(self).live()
+        if sum(t.numchild for t in townships) > self.lists_communities_up_to:
+            # A district of hundreds: each township links to its own list, so the page stays
+            # small on a slow phone and its cost does not grow with the district (one query).
+            counts = dict(
+                communities.order_by()
+                .annotate(parent=Substr("path", 1, 3 * Page.steplen))
+                .values_list("parent")
+                .annotate(n=Count("pk"))
+                .values_list("parent", "n")
+            )
+            context["townships"] = [(t, None, counts.get(t.path, 0)) for t in townships]
+        else:
+            by_parent: dict[str, list] = {t.path: [] for t in townships}
+            listed = communities.order_by("path").only(
+                "title",
+                "url_path",
+                "path",
+                "depth",
+                "kind",
+                "households",  # the list's columns
+            )
+            for community in listed:
+                by_parent.get(community.path[: -community.steplen], []).append(community)
+            context["townships"] = [(t, by_parent[t.path], None) for t in townships]
         context.update(self.latest(limit=5))
         from community.models import ExperienceIndexPage
 

@@ -89,3 +89,26 @@ def test_empty_sections_say_so(client, home):
     assert "暂无公示内容" in client.get("/grow-0/c0/notices/").content.decode()
     assert "暂无协商议题" in client.get("/grow-0/c0/consultations/").content.decode()
     assert NoticeIndexPage.objects.count() == ConsultationIndexPage.objects.count() == 6
+
+
+def test_a_large_district_home_page_lists_townships_with_their_counts(client, monkeypatch):
+    from home.models import HomePage
+
+    monkeypatch.setattr(HomePage, "lists_communities_up_to", 2)
+    html = client.get("/").content.decode()
+    assert '<a href="/liuxi/">查看 3 个村（社区）</a>' in html
+    assert '<a href="/dongcheng/">查看 2 个村（社区）</a>' in html
+    assert 'href="/liuxi/xinghua/"' not in html.split("乡镇（街道）与村（社区）")[1]
+    monkeypatch.setattr(HomePage, "lists_communities_up_to", 60)
+    html = client.get("/").content.decode()
+    assert 'href="/liuxi/xinghua/">杏花村</a>' in html and "查看 3 个" not in html
+
+
+def test_a_large_district_home_page_costs_the_same_at_any_size(client, home, monkeypatch):
+    from home.models import HomePage
+
+    monkeypatch.setattr(HomePage, "lists_communities_up_to", 0)
+    client.get("/")
+    small = _queries(client, "/")
+    _grow_district(home)
+    assert _queries(client, "/") == small
