@@ -185,6 +185,9 @@ def seed_experiences() -> None:
         community.add_child(instance=page)
         page.save_revision(user=_committee_user(community)).publish()
         if featured:
-            ExperienceFeature.objects.create(
+            feature = ExperienceFeature(
                 page=page, featured_by=district, reason="做法可复制、成效明显"
             )
+            feature._history_user = district
+            feature._change_reason = "设为示范"
+            feature.save()

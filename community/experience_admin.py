@@ -25,14 +25,16 @@ def experience_features(request):
         page = get_object_or_404(ExperiencePage.objects.live(), pk=request.POST.get("page"))
         if request.POST.get("action") == "feature":
             reason = request.POST.get("reason", "").strip()[:200]
-            _, created = ExperienceFeature.objects.get_or_create(
-                page=page, defaults={"featured_by": request.user, "reason": reason}
-            )
-            if created:
+            if not ExperienceFeature.objects.filter(page=page).exists():
+                feature = ExperienceFeature(page=page, featured_by=request.user, reason=reason)
+                feature._change_reason = "设为示范"
+                feature.save()
                 messages.success(request, f"已将“{page.title}”设为示范经验。")
         else:
-            deleted, _ = ExperienceFeature.objects.filter(page=page).delete()
-            if deleted:
+            feature = ExperienceFeature.objects.filter(page=page).first()
+            if feature is not None:
+                feature._change_reason = "取消示范"
+                feature.delete()
                 messages.success(request, f"已取消“{page.title}”的示范标记。")
         return redirect("community_experience_features")
     experiences = (

@@ -124,12 +124,18 @@ def test_only_district_staff_can_feature(client, district_staff, committee_xingh
     assert feature.featured_by == district_staff and feature.history.count() == 1
     client.post(url, {"page": page.pk, "action": "unfeature"})
     assert not ExperienceFeature.objects.filter(page=page).exists()
-    assert ExperienceFeature.history.filter(page_id=page.pk).count() == 2  # history is kept
+    history = ExperienceFeature.history.filter(page_id=page.pk).order_by("history_date")
+    assert [(h.history_type, h.history_change_reason, h.history_user) for h in history] == [
+        ("+", "设为示范", district_staff),
+        ("-", "取消示范", district_staff),
+    ]  # who featured and unfeatured it, and the rows are kept
 
 
 def test_committee_edit_never_unfeatures(client, committee_xinghua):
     page = ExperiencePage.objects.get(slug="hongbai")
     assert ExperienceFeature.objects.filter(page=page).exists()
+    demo = ExperienceFeature.history.get(page_id=page.pk)  # the demo says who featured it
+    assert (demo.history_user.username, demo.history_change_reason) == ("minzheng", "设为示范")
     page.summary = "改写后的摘要"
     page.save_revision(user=committee_xinghua).publish()
     assert ExperienceFeature.objects.filter(page=page).exists()
