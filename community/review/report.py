@@ -17,8 +17,13 @@ from community.review.charts import bar_chart
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type="date"> takes ISO dates only; the zh-hans format would leave the field empty.
+    start = forms.DateField(
+        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=TownshipPage.objects.none(), required=False
     )
@@ -119,7 +124,10 @@ def report_view(request):
     data = report_data(communities, period, today)
     if request.GET.get("export") == "csv":
         return _csv_response(data, scope_label)
-    previous = period.previous_half_year()
+    half_years = [default, default.previous_half_year()]
+    half_years.append(half_years[-1].previous_half_year())
+    if period.previous_half_year() not in half_years:
+        half_years.append(period.previous_half_year())
     context = {
         **data,
         "page_title": f"统计与报表 · {period.label}",
@@ -127,7 +135,7 @@ def report_view(request):
         "form": form,
         "scope_label": scope_label,
         "query": request.GET.urlencode(),
-        "half_years": [default, default.previous_half_year(), previous],
+        "half_years": half_years,
     }
     template = (
         "community/review/report_print.html"

@@ -202,3 +202,14 @@ def test_home_panel_per_role(client, django_user_model, username, shows_figures,
     assert "审阅台" in html
     assert ('data-figure="consultations_held"' in html) is shows_figures
     assert ("待审核与备案（" in html) is shows_queue
+
+
+def test_report_form_shows_the_period_and_distinct_half_years(client, district_staff):
+    client.force_login(district_staff)
+    html = client.get("/admin/review/report/").content.decode()
+    today = timezone.localdate()
+    current = figures.Period.half_year(today)
+    assert f'value="{current.start:%Y-%m-%d}"' in html and f'value="{current.end:%Y-%m-%d}"' in html
+    labels = [current.label, current.previous_half_year().label]
+    labels.append(current.previous_half_year().previous_half_year().label)
+    assert len(set(labels)) == 3 and all(html.count(f">{label}</a>") == 1 for label in labels)
