@@ -5,33 +5,20 @@ Run against the demo (python manage.py quickstart) and paste the table into docs
     python bench/page_weight.py [http://127.0.0.1:8000]
 
 HTML and the stylesheets and scripts it loads are fetched uncompressed and summed; the gzip column
-is what a server that compresses (level 6) sends. The pages are those of tests/browser/checks.py.
+is what a server that compresses (level 6) sends. The pages are those of tests/browser/pages.py.
 """
 
 import gzip
 import re
 import sys
 import urllib.request
+from pathlib import Path
 from urllib.parse import urljoin
 
-PAGES = {
-    "home": "/",
-    "township": "/liuxi/",
-    "community": "/liuxi/xinghua/",
-    "covenant": "/liuxi/xinghua/covenant/",
-    "versions": "/liuxi/xinghua/covenant/versions/",
-    "diff": "/liuxi/xinghua/covenant/versions/diff/",
-    "agendas": "/liuxi/xinghua/consultations/",
-    "agenda": "/liuxi/xinghua/consultations/topic-5/",
-    "notices": "/liuxi/xinghua/notices/",
-    "notice": "/liuxi/xinghua/notices/finance-q3/",
-    "form": "/liuxi/xinghua/opinions/",
-    "form-urban": "/dongcheng/yinxing/projects/",
-    "experiences": "/experiences/",
-    "experience": "/liuxi/xinghua/hongbai/",
-    "search": "/search/?q=%E7%BA%A2%E7%99%BD%E5%96%9C%E4%BA%8B",
-    "covenant-print": "/liuxi/xinghua/covenant/print/",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser.pages import PUBLIC_PAGES as PAGES
+
 BUDGET = 100 * 1024
 ASSET = re.compile(
     r"""<link\b[^>]*\brel=["']?stylesheet[^>]*\bhref=["']([^"']+)|<script\b[^>]*\bsrc=["']([^"']+)"""

@@ -257,9 +257,10 @@ def may_see_personal_names(user, community: CommunityPage) -> bool:
     return bool(role_kinds(user, community) & {Role.Kind.COMMITTEE, Role.Kind.DISTRICT})
 
 
-def within(communities) -> Q:
-    """A filter for pages inside any of these communities' subtrees (their covenants, agendas, forms)."""
+def within(communities, prefix: str = "") -> Q:
+    """A filter for pages inside any of these communities' subtrees (their covenants, agendas, forms);
+    with a prefix (e.g. "page__"), for rows whose related page is."""
     scope = Q(pk__in=[])
     for path in communities.values_list("path", flat=True):
-        scope |= Q(path__startswith=path)
+        scope |= Q(**{f"{prefix}path__startswith": path})
     return scope

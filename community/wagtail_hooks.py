@@ -1,10 +1,11 @@
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.snippets.models import register_snippet
 
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
-from community.models import CommunityPage
+from community.models import CommunityPage, ExperienceTheme
 from community.review import hooks as review_desk_hooks  # noqa: F401
 
 
@@ -121,3 +122,7 @@ def experience_feature_menu():
     return FeatureMenuItem(
         "示范经验", reverse("community_experience_features"), icon_name="pick", order=120
     )
+
+
+# The controlled list of experience themes: administrators may add one (committees pick from it).
+register_snippet(ExperienceTheme)

@@ -42,8 +42,8 @@ QUERIES = [
 class Row:
     query: str
     expected: str
-    ngram_found: bool
-    ngram_rank: int | None
+    found: bool
+    rank: int | None
     hits: int
 
 
@@ -60,7 +60,7 @@ def measure() -> list[Row]:
 
 
 def table(rows: list[Row], database: str) -> str:
-    found = sum(row.ngram_found for row in rows)
+    found = sum(row.found for row in rows)
     lines = [
         f"Recall on {database}: {found}/{len(rows)} exact phrases found "
         f"({100 * found / len(rows):.0f}%).",
@@ -69,8 +69,8 @@ def table(rows: list[Row], database: str) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for row in rows:
-        mark = "yes" if row.ngram_found else "**no**"
+        mark = "yes" if row.found else "**no**"
         lines.append(
-            f"| {row.query} | `{row.expected}` | {mark} | {row.ngram_rank or '–'} | {row.hits} |"
+            f"| {row.query} | `{row.expected}` | {mark} | {row.rank or '–'} | {row.hits} |"
         )
     return "\n".join(lines)

@@ -23,12 +23,8 @@ class ChineseSearchable:
         yield ("", self.title, self.search_kind, plain(self.search_text()))
 
     @property
-    def search_plain(self) -> str:
-        return " ".join(f"{title} {text}" for _, title, _, text in self.search_units())
-
-    @property
     def search_ngrams(self) -> str:
-        return ngrams(self.search_plain)
+        return ngrams(" ".join(f"{title} {text}" for _, title, _, text in self.search_units()))
 
 
 def searchable_models() -> tuple:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from community.models import CovenantRevision, Stage
 from community.models.revision import OPEN_STAGES
+from community.roles import within
 
 AGE_LABELS = ["30天内", "31–90天", "90天以上"]
 
@@ -47,13 +48,6 @@ class Period:
 def _day(value) -> datetime.date:
     """Trunc* gives an aware datetime in the current time zone; its local date is the bucket."""
     return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _within(communities, prefix: str) -> Q:
-    scope = Q(pk__in=[])
-    for path in communities.values_list("path", flat=True):
-        scope |= Q(**{f"{prefix}path__startswith": path})
-    return scope
 
 
 def consultations_held(communities, period: Period) -> int:
@@ -184,7 +178,7 @@ def form_answers_per_week(communities, period: Period) -> list[tuple[datetime.da
     start = period.start - datetime.timedelta(days=period.start.weekday())
     counts = (
         CommunityFormSubmission.objects.filter(
-            _within(communities, "page__"),
+            within(communities, "page__"),
             submit_time__date__gte=period.start,
             submit_time__date__lte=period.end,
         )

@@ -12,7 +12,7 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
-from community.blocks import APIDocumentChooserBlock, document_data, image_data
+from community.blocks import API_RENDITION, APIDocumentChooserBlock, document_data, image_data
 from consultation.procedures import check_notice
 from home.printable import PrintableMixin
 from home.searchable import ChineseSearchable
@@ -223,14 +223,17 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
                     "status": u.status,
                     "status_label": u.get_status_display(),
                     "text": u.text,
-                    "photos": [image_data(block.value) for block in u.photos if block.value],
-                    "documents": [
-                        document_data(block.value) for block in u.documents if block.value
-                    ],
+                    "photos": [image_data(image) for image in u.photo_images],
+                    "documents": [document_data(document) for document in u.document_files],
                 }
-                for u in ImplementationUpdate.objects.published()
-                .filter(agenda=self)
-                .order_by("date", "pk")
+                for u in attach_files(
+                    list(
+                        ImplementationUpdate.objects.published()
+                        .filter(agenda=self)
+                        .order_by("date", "pk")
+                    ),
+                    rendition=API_RENDITION,
+                )
             ],
         }
 
@@ -323,8 +326,8 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
         return context
 
 
-def attach_files(updates: list) -> list:
-    """Give each update its photos (`photo_images`, with their 640px renditions) and documents
+def attach_files(updates: list, rendition: str = "width-640") -> list:
+    """Give each update its photos (`photo_images`, with their renditions) and documents
     (`document_files`), read for all the updates at once: each update's StreamField would
     otherwise fetch its own, one query per update."""
     from wagtail.documents import get_document_model
@@ -340,7 +343,7 @@ def attach_files(updates: list) -> list:
 
     image_ids, document_ids = ids("photos", "image"), ids("documents", "document")
     images = (
-        get_image_model().objects.prefetch_renditions("width-640").in_bulk(image_ids)
+        get_image_model().objects.prefetch_renditions(rendition).in_bulk(image_ids)
         if image_ids
         else {}
     )

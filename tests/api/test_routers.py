@@ -113,3 +113,54 @@ def test_private_and_draft_pages_never_reach_anonymous_callers(
         assert client.get(f"/api/v3/covenants/{page.pk}/versions/").status_code == 404
     listing = client.get("/api/v3/pages/?type=community.CovenantPage").content.decode()
     assert f'"id": {covenant.pk},' not in listing and f'"id": {draft.pk},' not in listing
+
+
+def test_record_serves_update_photos_and_documents_as_urls_in_constant_queries(
+    client, shiqiao, committee_shiqiao
+):
+    import io
+
+    import PIL.Image
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+
+    from consultation.models import ImplementationUpdate
+
+    agenda = ConsultationPage.objects.descendant_of(shiqiao).get(slug="topic-1")
+    url = f"/api/v3/consultations/{agenda.pk}/record/"
+
+    def add_update(n):
+        buf = io.BytesIO()
+        PIL.Image.new("RGB", (1200, 900), "red").save(buf, "PNG")
+        image = Image.objects.create(
+            title=f"照片{n}", file=ContentFile(buf.getvalue(), f"p{n}.png")
+        )
+        document = Document.objects.create(title=f"文件{n}", file=ContentFile(b"x", f"d{n}.pdf"))
+        update = ImplementationUpdate.objects.create(
+            agenda=agenda,
+            date=timezone.localdate(),
+            text=f"进展{n}",
+            photos=[("image", image)],
+            documents=[("document", document)],
+        )
+        update.publish(committee_shiqiao)
+
+    def count():
+        client.get(url)  # renditions are made on the first request
+        with CaptureQueriesContext(connection) as queries:
+            data = client.get(url).json()
+        return len(queries), data
+
+    add_update(0)
+    small, data = count()
+    photo = data["updates"][-1]["photos"][0]
+    assert photo["url"].startswith("/media/images/") and photo["width"] == 800  # max-800x800
+    assert data["updates"][-1]["documents"][0]["url"].endswith(".pdf")
+    for n in range(1, 6):
+        add_update(n)
+    large, data = count()
+    assert len(data["updates"]) >= 6 and large == small

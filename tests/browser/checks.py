@@ -6,27 +6,6 @@ from tests.browser.conftest import AXE_JS
 
 BLOCKING_IMPACTS = ("serious", "critical")
 
-# The public pages named in issue 6 (home, community, covenant, diff, agenda, notice, form) and the
-# other page types a resident reaches from them, all in the demo district.
-PUBLIC_PAGES = {
-    "home": "/",
-    "township": "/liuxi/",
-    "community": "/liuxi/xinghua/",
-    "covenant": "/liuxi/xinghua/covenant/",
-    "versions": "/liuxi/xinghua/covenant/versions/",
-    "diff": "/liuxi/xinghua/covenant/versions/diff/",
-    "agendas": "/liuxi/xinghua/consultations/",
-    "agenda": "/liuxi/xinghua/consultations/topic-5/",  # 已办结: record and updates
-    "notices": "/liuxi/xinghua/notices/",
-    "notice": "/liuxi/xinghua/notices/finance-q3/",
-    "form": "/liuxi/xinghua/opinions/",
-    "form-urban": "/dongcheng/yinxing/projects/",
-    "experiences": "/experiences/",
-    "experience": "/liuxi/xinghua/hongbai/",
-    "search": "/search/?q=%E7%BA%A2%E7%99%BD%E5%96%9C%E4%BA%8B",
-    "covenant-print": "/liuxi/xinghua/covenant/print/",
-}
-
 
 def axe_violations(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
     """Run axe-core (WCAG 2.x A/AA and best practices) in the page; violations of these impacts."""

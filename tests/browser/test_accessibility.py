@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.checks import (
-    PUBLIC_PAGES,
     axe_violations,
     broken_aria_references,
     describe_violations,
@@ -19,6 +18,7 @@ from tests.browser.checks import (
     unlabelled_controls,
     zoom_text,
 )
+from tests.browser.pages import PUBLIC_PAGES
 
 pages = pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
 

@@ -162,3 +162,13 @@ def test_themes_are_the_controlled_list():
         "适老化",
     ]
     assert CommunityPage.objects.count() == 5
+
+
+def test_administrators_extend_the_theme_list_committees_cannot(client, superuser, committee_xinghua):
+    url = "/admin/snippets/community/experiencetheme/add/"
+    client.force_login(committee_xinghua)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(superuser)
+    client.post(url, {"name": "乡贤参事", "slug": "xiangxian", "sort_order": 9})
+    assert ExperienceTheme.objects.filter(slug="xiangxian").exists()
+    assert 'value="xiangxian"' in client.get("/experiences/").content.decode()

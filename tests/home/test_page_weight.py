@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from tests.browser.checks import PUBLIC_PAGES
+from tests.browser.pages import PUBLIC_PAGES
 
 pytestmark = pytest.mark.django_db
 

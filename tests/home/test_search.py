@@ -21,7 +21,7 @@ def test_ngrams_index_every_character_and_neighbour_pair():
 def test_every_exact_phrase_in_the_recall_set_is_found():
     rows = measure()
     assert len(rows) == len(QUERIES) >= 20
-    missed = [(row.query, row.expected) for row in rows if not row.ngram_found]
+    missed = [(row.query, row.expected) for row in rows if not row.found]
     assert missed == []
 
 
