@@ -164,7 +164,9 @@ def test_themes_are_the_controlled_list():
     assert CommunityPage.objects.count() == 5
 
 
-def test_administrators_extend_the_theme_list_committees_cannot(client, superuser, committee_xinghua):
+def test_administrators_extend_the_theme_list_committees_cannot(
+    client, superuser, committee_xinghua
+):
     url = "/admin/snippets/community/experiencetheme/add/"
     client.force_login(committee_xinghua)
     assert client.get(url).status_code in (302, 403)
