@@ -5,7 +5,9 @@ are left as they are, even if someone has edited them since.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
@@ -146,6 +148,14 @@ def seed_tree() -> HomePage:
     if site.site_name != DISTRICT["title"]:
         site.site_name = DISTRICT["title"]
         site.save(update_fields=["site_name"])
+    if (site.hostname, site.port) == ("localhost", 80):  # Wagtail's initial site, never set
+        # The demo is served where WAGTAILADMIN_BASE_URL says (README: 127.0.0.1:8000), so that the
+        # API's html_url/detail_url and the printed QR codes lead to it; an operator sets the real
+        # address in admin → 设置 → 站点 (docs/deployment.md).
+        served = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = served.hostname or site.hostname
+        site.port = served.port or (443 if served.scheme == "https" else 80)
+        site.save(update_fields=["hostname", "port"])
     for township_data in TOWNSHIPS:
         township_fields = {
             k: v for k, v in township_data.items() if k not in ("slug", "communities")

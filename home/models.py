@@ -7,8 +7,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.routing import DirectRouteMixin
 
-class HomePage(RoutablePageMixin, Page):
+
+class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
     """The district portal and site root: lists its townships and their communities."""
 
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link", "ol", "ul"])

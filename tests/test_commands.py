@@ -86,3 +86,21 @@ def test_quickstart_uses_superuser_from_environment(settings, monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "s3cret-Pass-2026")
     call_command("quickstart", no_serve=True)
     assert get_user_model().objects.get(username="guanli").check_password("s3cret-Pass-2026")
+
+
+def test_the_demo_links_lead_to_where_the_demo_is_served(client, settings):
+    # Wagtail's initial site says localhost:80; the API's html_url and the printed QR codes would
+    # send a front-end team and a resident's phone there instead of the demo at 127.0.0.1:8000.
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == settings.WAGTAILADMIN_BASE_URL == "http://127.0.0.1:8000"
+    item = client.get("/api/v3/pages/?type=community.TownshipPage").json()["items"][0]
+    assert item["meta"]["html_url"].startswith("http://127.0.0.1:8000/")
+    assert item["meta"]["detail_url"].startswith("http://127.0.0.1:8000/api/v3/pages/")
+    # An operator's own address is never overwritten by seeding again.
+    site.hostname, site.port = "gongzhi.example.cn", 443
+    site.save()
+    call_command("seed_demo", force=True)
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("gongzhi.example.cn", 443)

@@ -200,3 +200,18 @@ def test_committee_promotes_a_proposal_to_a_draft_agenda_without_identity(
     assert "13857112345" not in revision_text and "第三村民小组" not in revision_text
     submission.refresh_from_db()
     assert submission.promoted_to_id == agenda.pk
+
+
+def test_required_fields_are_marked_before_the_resident_answers(client, yinxing):
+    import re
+
+    page = make_form(yinxing)
+    html = client.get(page.url).content.decode()
+    labels = {
+        re.sub(r"<[^>]+>", "", label): "（必填）" in label
+        for label in re.findall(r"<label for=[^>]+>(.*?)</label>", html)
+    }
+    labels = {text.replace("（必填）", ""): marked for text, marked in labels.items()}
+    assert labels["您的建议"] is True
+    assert labels["手机号码"] is False and labels["满意度"] is False
+    assert "标有" in html and "的项目必须填写" in html

@@ -105,18 +105,18 @@ PAGES = {
     "consultation": lambda s: s.agenda.url,
     "form": lambda s: f"{s.base}topics/",
 }
-PAGE_BUDGETS = {
+PAGE_BUDGETS = {  # routing costs two queries at any depth (cms/routing.py)
     "township": 8,
-    "community": 11,
-    "covenant": 12,
-    "covenant_versions": 13,
-    "covenant_version": 14,  # + the voted text, fetched alone (listings never load texts)
-    "covenant_diff": 14,
-    "notice_index": 14,
-    "notice": 13,
-    "consultation_index": 12,
-    "consultation": 17,
-    "form": 12,
+    "community": 9,
+    "covenant": 8,
+    "covenant_versions": 9,
+    "covenant_version": 10,  # + the voted text, fetched alone (listings never load texts)
+    "covenant_diff": 10,
+    "notice_index": 10,
+    "notice": 7,
+    "consultation_index": 8,
+    "consultation": 11,
+    "form": 8,
 }
 
 
