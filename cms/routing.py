@@ -62,7 +62,9 @@ class DirectRouteMixin:
         ]
         found = list(
             Page.objects.filter(
-                path__startswith=self.path, depth__gt=self.depth, url_path__in=prefixes
+                url_path__in=prefixes,  # indexed by home/migrations/0003
+                path__startswith=self.path,
+                depth__gt=self.depth,
             ).order_by("depth")
         )
         parent, target, consumed = self, None, 0
