@@ -219,6 +219,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = env.bool("PASSWORD_RESET_ENABLED", default=False)
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Days an agenda must be public before its consultation (提前通报); DOMAIN.md §3, local practice.

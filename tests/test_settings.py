@@ -96,3 +96,13 @@ def test_production_settings_pass_check_deploy():
         ALLOWED_HOSTS="gongzhi.example.gov.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_the_admin_login_page_is_all_chinese(client):
+    # Wagtail's login form leaves the password field unlabelled: Django made it "Password".
+    import re
+
+    html = client.get("/admin/login/").content.decode()
+    labels = re.findall(r"<label[^>]*>\s*([^<]+?)\s*<", html)
+    assert "密码" in labels and "Password" not in labels, labels
