@@ -45,7 +45,9 @@ class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         townships = list(TownshipPage.objects.child_of(self).live().order_by("path"))
-        communities = CommunityPage.objects.descendant_of(self).live()
+        # Communities are the townships' children (their parent_page_types): filtering on depth
+        # reads them through an index (home/migrations/0004) instead of scanning the district.
+        communities = CommunityPage.objects.descendant_of(self).filter(depth=self.depth + 2).live()
         if sum(t.numchild for t in townships) > self.lists_communities_up_to:
             # A district of hundreds: each township links to its own list, so the page stays
             # small on a slow phone and its cost does not grow with the district (one query).
@@ -96,8 +98,7 @@ class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
             .filter(display_from__lte=today)
             .only(*fields, "category", "display_from")
             .order_by("-display_from", "-pk")[:limit],
-            "open_consultations": reachable(ConsultationPage.objects.with_status(), hidden)
-            .filter(_has_record=False)
+            "open_consultations": reachable(ConsultationPage.objects.without_record(), hidden)
             .only(*fields, "starts_at")
             .order_by("-first_published_at")[:limit],
             "open_forms": reachable(CommunityFormPage.objects, hidden)

@@ -74,6 +74,13 @@ class ConsultationPageQuerySet(PageQuerySet):
             _is_done=Exists(published_updates.filter(status=ImplementationUpdate.Status.DONE)),
         )
 
+    def without_record(self):
+        """Agendas with no published deliberation yet: still to be held (one anti-join, and none
+        of the status annotations, which PostgreSQL plans as scans of every record)."""
+        from consultation.models.records import Deliberation
+
+        return self.exclude(Exists(Deliberation.objects.published().filter(agenda=OuterRef("pk"))))
+
 
 class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
     """An agenda: what will be discussed, how, when, where, by whom. Its status follows its records."""

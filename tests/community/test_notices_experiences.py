@@ -174,3 +174,15 @@ def test_administrators_extend_the_theme_list_committees_cannot(
     client.post(url, {"name": "乡贤参事", "slug": "xiangxian", "sort_order": 9})
     assert ExperienceTheme.objects.filter(slug="xiangxian").exists()
     assert 'value="xiangxian"' in client.get("/experiences/").content.decode()
+
+
+def test_home_page_lists_as_open_only_agendas_not_yet_held():
+    from consultation.models import ConsultationPage
+    from home.models import HomePage
+
+    home = HomePage.objects.get()
+    listed = set(home.latest(limit=100)["open_consultations"])
+    agendas = ConsultationPage.objects.live().with_status()
+    held = {a for a in agendas if a._has_record}
+    assert held and listed
+    assert listed == set(agendas) - held

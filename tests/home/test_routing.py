@@ -90,10 +90,16 @@ def test_served_pages_keep_their_rules(client, home, xinghua):
     assert client.get(notice.url).status_code == 404
 
 
-def test_the_lookup_along_the_path_is_indexed():
-    # Without an index the lookup scans every page of the district (37,525 at N = 500).
+def test_the_district_wide_lookups_are_indexed():
+    # Without these, routing and the home page's lists scan every page of the district (37,525 at
+    # N = 500): docs/performance.md.
     from django.db import connection
 
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, "wagtailcore_page")
-    assert any(c["index"] and c["columns"] == ["url_path"] for c in constraints.values())
+        pages = connection.introspection.get_constraints(cursor, "wagtailcore_page")
+        notices = connection.introspection.get_constraints(cursor, "community_noticepage")
+    indexed = {name: c["columns"] for name, c in pages.items() if c["index"]}
+    assert indexed["gongzhi_page_url_path"] == ["url_path"]
+    assert indexed["gongzhi_page_depth"] == ["depth"]
+    assert indexed["gongzhi_page_unpublished"] == ["depth"]
+    assert notices["notice_newest_first"]["columns"] == ["display_from", "page_ptr_id"]
