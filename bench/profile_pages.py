@@ -19,7 +19,11 @@ PARTS = [
     ("wagtail/views.py", "serve", "`wagtail.views.serve`, in all"),
     ("wagtail/models/pages.py", "route_for_request", "Wagtail's routing (`route_for_request`)"),
     ("wagtail/models/sites.py", "find_for_request", "of which the site lookup"),
-    ("wagtail/models/specific.py", "specific", "of which `.specific`, one per tree level"),
+    (
+        "wagtail/models/specific.py",
+        "specific",
+        "of which `.specific` (the root page, the routed page)",
+    ),
     ("django/template/response.py", "render", "template rendering"),
     ("community/models/covenant.py", "get_context", "`CovenantPage.get_context`"),
     ("wagtail/models/pages.py", "get_view_restrictions", "the view-restriction check"),
