@@ -190,3 +190,20 @@ def test_a_revisions_procedure_page_links_to_its_history(client, district_staff)
     client.force_login(district_staff)
     html = client.get(f"/admin/covenants/revisions/{revision.pk}/").content.decode()
     assert history_url(revision) in html
+
+
+def test_the_compare_menus_tell_versions_of_the_same_second_apart(
+    client, district_staff, committee_xinghua, xinghua
+):
+    # Versions saved in one second (a seeded or scripted procedure) had identical menu entries.
+    import re
+
+    record = FACTORIES["consultation.decision"][0](xinghua, committee_xinghua)
+    record.title = "修建村道（一期）"
+    save(record, committee_xinghua, "改标题")
+    client.force_login(district_staff)
+    html = client.get(history_url(record)).content.decode()
+    menu = re.search(r'<select name="from">(.*?)</select>', html, re.S).group(1)
+    options = [o.strip() for o in re.findall(r"<option[^>]*>(.*?)</option>", menu, re.S)]
+    assert any(o.endswith("· 改标题") for o in options), options
+    assert len(set(options)) == len(options)
