@@ -4,6 +4,7 @@ Wagtail's own blocks serve rich text in its storage format (`<a linktype="page" 
 images and documents as bare ids; a mini-program cannot resolve either. These serve HTML and URLs.
 """
 
+from django.conf import settings
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock, ImageChooserBlock
@@ -14,8 +15,13 @@ API_RENDITION = "max-800x800"
 
 
 def _absolute(url: str, context: dict | None) -> str:
+    """The request's own host when there is one (StreamField blocks, our routers); otherwise the
+    site's public address, as Wagtail's own ``Rendition.full_url`` does: API v3 hands computed
+    page fields no request."""
     request = (context or {}).get("request")
-    return request.build_absolute_uri(url) if request is not None else url
+    if request is not None:
+        return request.build_absolute_uri(url)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url if url.startswith("/") else url
 
 
 def image_data(image, context: dict | None = None, alt: str | None = None) -> dict | None:

@@ -92,7 +92,7 @@ def record(request: HttpRequest, page_id: PageId):
     agenda = ConsultationPage.objects.live().public().with_status().filter(pk=page_id).first()
     if agenda is None:
         raise Http404("没有这个协商议题，或尚未公告。")
-    outcomes = agenda.outcomes
+    outcomes = agenda.outcomes_for({"request": request})
     decisions = Decision.objects.published().filter(consultation=agenda)
     return {
         "id": agenda.pk,

@@ -206,7 +206,11 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
 
     @property
     def outcomes(self) -> dict:
-        """Published records and updates as the public may see them: never a speaker's name."""
+        return self.outcomes_for()
+
+    def outcomes_for(self, context: dict | None = None) -> dict:
+        """Published records and updates as the public may see them: never a speaker's name.
+        Photo and document URLs are absolute: the request's host when ``context`` has it."""
         from consultation.models.records import Deliberation, ImplementationUpdate
 
         return {
@@ -230,8 +234,8 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
                     "status": u.status,
                     "status_label": u.get_status_display(),
                     "text": u.text,
-                    "photos": [image_data(image) for image in u.photo_images],
-                    "documents": [document_data(document) for document in u.document_files],
+                    "photos": [image_data(image, context) for image in u.photo_images],
+                    "documents": [document_data(d, context) for d in u.document_files],
                 }
                 for u in attach_files(
                     list(
