@@ -1,10 +1,10 @@
 """Route a URL to its page in two queries instead of two per tree level.
 
 Wagtail's ``Page.route`` walks the tree one level at a time: for each path component it fetches the
-child with that slug, then its specific instance. A covenant four levels down costs eight queries
-before its own view runs. Every page's ``url_path`` already says where it lives, so the whole walk
-can be read in one query: the pages whose ``url_path`` is a prefix of the request's path, shallowest
-first. The walk then stops where Wagtail's would hand over to something other than the default
+child with that slug, then its specific instance: a covenant three levels below the site root costs
+six queries before its own view runs. Every page's ``url_path`` already says where it lives, so the
+walk can be read in one query: the pages whose ``url_path`` is a prefix of the request's path,
+shallowest first. The walk then stops where Wagtail's would hand over to something other than the default
 child lookup:
 
 - at the deepest page found (it routes what is left: a routable sub-URL, or a 404 for a missing
