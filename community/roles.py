@@ -15,6 +15,7 @@ from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from community.models import CommunityPage, Role, TownshipPage
+from home.visibility import under
 
 DISTRICT_GROUP_NAME = "区民政"
 COMMITTEE_PREFIX = "委员会:"
@@ -260,7 +261,4 @@ def may_see_personal_names(user, community: CommunityPage) -> bool:
 def within(communities, prefix: str = "") -> Q:
     """A filter for pages inside any of these communities' subtrees (their covenants, agendas, forms);
     with a prefix (e.g. "page__"), for rows whose related page is."""
-    scope = Q(pk__in=[])
-    for path in communities.values_list("path", flat=True):
-        scope |= Q(**{f"{prefix}path__startswith": path})
-    return scope
+    return under(communities.values_list("path", flat=True), prefix)
