@@ -36,9 +36,11 @@ def main() -> None:
     parser.add_argument("--diffs", type=int, default=10)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+    # The models are imported once Django is set up with the settings chosen above.
     import django
 
     django.setup()
+    # The models are imported once Django is set up with the settings chosen above.
     from bench.district_covenants import covenant_versions
     from community.diff import diff_covenants
     from community.models import CovenantPage

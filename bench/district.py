@@ -1,4 +1,4 @@
-"""A district at scale, generated for benchmarks and query budgets (`manage.py generate_district`).
+"""A district at scale, generated for benchmarks and query budgets (`python -m bench.generate_district`).
 
 Structural pages (townships, communities, their sections, covenants, forms) go through Wagtail's
 `add_child` and publishing, so roles, groups and collections are made as on a real site. The bulk

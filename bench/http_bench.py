@@ -88,13 +88,15 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    # The models are imported once Django is set up with the settings chosen above.
     import django
 
     django.setup()
+    # The models are imported once Django is set up with the settings chosen above.
     from bench.targets import ensure_targets
 
     targets = ensure_targets()
-    from django.conf import settings
+    from django.conf import settings  # after django.setup(), like the models
 
     cached = settings.PAGE_CACHE_SECONDS > 0
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}

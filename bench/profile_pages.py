@@ -34,6 +34,7 @@ PARTS = [
 def cprofile_table(client, url: str, requests: int) -> str:
     """Cumulative milliseconds per request of the parts of an uncached page, under cProfile (whose
     overhead inflates every figure alike)."""
+    # Standard-library profilers, only for this optional table.
     import cProfile
     import pstats
 
@@ -68,9 +69,11 @@ def main() -> None:
     parser.add_argument("--profile", default="var/bench/covenant-profile.txt")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    # The models are imported once Django is set up with the settings chosen above.
     import django
 
     django.setup()
+    # The models are imported once Django is set up with the settings chosen above.
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -108,7 +111,7 @@ def main() -> None:
         # The same covenant routed by Wagtail's level-by-level walk (what cms/routing.py replaced).
         from wagtail.contrib.routable_page.models import RoutablePageMixin
 
-        from home.models import HomePage
+        from home.models import HomePage  # after django.setup()
 
         HomePage.route = RoutablePageMixin.route
         try:

@@ -17,7 +17,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from home.search_recall import measure, table  # noqa: E402
+from bench.recall_set import measure, table  # noqa: E402
 
 if __name__ == "__main__":
     if connection.vendor == "sqlite":

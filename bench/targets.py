@@ -9,11 +9,13 @@ BENCH_SLUG = "bench-covenant"
 
 
 def ensure_targets() -> dict[str, str]:
+    # district_covenants imports the page models, which need Django set up (bench scripts do so
+    # after importing this module).
     from bench.district_covenants import add_covenant
 
     township = TownshipPage.objects.live().filter(slug__contains="-t").order_by("path").first()
     if township is None:
-        raise SystemExit("no generated district: run manage.py generate_district first")
+        raise SystemExit("no generated district: run python -m bench.generate_district first")
     community = CommunityPage.objects.child_of(township).filter(slug=BENCH_SLUG).first()
     if community is None:
         community = CommunityPage(

@@ -9,6 +9,10 @@ reference index (Wagtail's "usage") records it. Token holders keep Wagtail's beh
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField
 from django.db.models.functions import Cast
+from wagtail.documents import get_document_model
+from wagtail.documents.api.v3 import router as documents
+from wagtail.images import get_image_model
+from wagtail.images.api.v3 import router as images
 from wagtail.models import Page, ReferenceIndex
 
 
@@ -39,10 +43,6 @@ def _narrowed(original, model):
 
 def install() -> None:
     """Replace the queryset helpers both v3 routers call per request (see cms/urls.py)."""
-    from wagtail.documents import get_document_model
-    from wagtail.documents.api.v3 import router as documents
-    from wagtail.images import get_image_model
-    from wagtail.images.api.v3 import router as images
 
     if not hasattr(documents.get_documents_queryset, "__wrapped__"):
         documents.get_documents_queryset = _narrowed(

@@ -9,6 +9,7 @@ class CmsConfig(AppConfig):
     verbose_name = "共治"
 
     def ready(self) -> None:
+        # The cache's signal handlers name Wagtail's models: importable once the registry is ready.
         from cms import cache
 
         cache.connect()

@@ -27,14 +27,18 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from wagtail import signals
+from wagtail.models import Page
 
 GENERATION_KEY = "pagecache:generation"
 SAFE_VARY = {"cookie", "accept-language", "accept-encoding"}
@@ -90,7 +94,6 @@ def invalidate(**kwargs) -> None:
 
 
 def _page_invalidate(sender, instance=None, **kwargs) -> None:
-    from wagtail.models import Page
 
     if isinstance(instance, Page):
         invalidate()
@@ -98,9 +101,6 @@ def _page_invalidate(sender, instance=None, **kwargs) -> None:
 
 def connect() -> None:
     """Wire invalidation to everything that changes what a public page or API response shows."""
-    from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
-    from wagtail import signals
 
     for signal in (
         signals.page_published,

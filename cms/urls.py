@@ -1,3 +1,6 @@
+"""The URL wiring. The apps' API routers are mounted on Wagtail's API v3 by each app's own
+AppConfig.ready() (community/apps.py, consultation/apps.py), so the kernel names no app."""
+
 from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -6,15 +9,8 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api_visibility
-from community.api import router as covenants_router
-from consultation.api import router as consultations_router
-from consultation.forms_api import router as forms_router
-from home.views import qr_code
+from cms.printable import qr_code
 
-# Our routers join Wagtail's API before its URLs are read (DESIGN.md § Headless API).
-api.add_router("/covenants/", covenants_router)
-api.add_router("/consultations/", consultations_router)
-api.add_router("/forms/", forms_router)
 # Anonymous callers list only the images and documents that live, public pages use.
 api_visibility.install()
 

@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 
 from community import forms as step_forms
 from community import transitions
 from community.diff import diff_covenants
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Role, Stage
-from community.roles import committee_communities, role_kinds, within
+from community.permissions import policy_for, within
 from community.transitions import STEPS, ProcedureError, available_steps
 
 STEP_FORMS = {
@@ -171,7 +171,7 @@ def start_list(request):
     scope = within(CommunityPage.objects.for_user(request.user))
     open_ids = set(CovenantRevision.objects.open().values_list("covenant_id", flat=True))
     titles = dict(CommunityPage.objects.values_list("path", "title"))
-    own = set(committee_communities(request.user).values_list("path", flat=True))
+    own = set(policy_for(request.user).committee_communities().values_list("path", flat=True))
     rows = []
     for covenant in CovenantPage.objects.filter(scope).order_by("path"):
         community_path = covenant.path[: -covenant.steplen]
@@ -193,7 +193,8 @@ def start(request, page_id: int):
     if not CommunityPage.objects.for_user(request.user).filter(pk=community.pk).exists():
         raise Http404
     if not (
-        request.user.is_superuser or Role.Kind.COMMITTEE in role_kinds(request.user, community)
+        request.user.is_superuser
+        or Role.Kind.COMMITTEE in policy_for(request.user).kinds_in(community)
     ):
         raise PermissionDenied
     form = step_forms.StartForm(request.POST or None)
@@ -227,14 +228,13 @@ def review_queue(request):
     rows = []
     for r in revisions:
         if r.community_id not in kinds_by_community:
-            kinds_by_community[r.community_id] = role_kinds(request.user, r.community)
+            kinds_by_community[r.community_id] = policy_for(request.user).kinds_in(r.community)
         rows.append((r, available_steps(r, request.user, kinds_by_community[r.community_id])))
     context = {"page_title": "待审核与备案", "header_icon": "tasks", "rows": rows, "steps": STEPS}
     return TemplateResponse(request, "community/admin/review_queue.html", context)
 
 
 def revision_urls():
-    from django.urls import path
 
     return [
         path("covenants/queue/", review_queue, name="community_review_queue"),

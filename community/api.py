@@ -2,34 +2,17 @@
 clause-level diff between two of them. Anonymous callers see live, public covenants only."""
 
 import datetime
-from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from cms.api import MAX_ID, PROBLEMS, PageId
 from community.diff import ArticleChange
 from community.models import CovenantPage
 
 router = Router(tags=["covenants"])
-
-# Ids beyond a database integer are simply not found (422 from validation), never a server error.
-MAX_ID = 2_147_483_647
-PageId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-class ProblemSchema(Schema):
-    """Errors: Wagtail's problem+json (type, title, status, detail) or ours (detail, errors)."""
-
-    type: str | None = None
-    title: str | None = None
-    status: int | None = None
-    detail: Any = None
-    errors: list[Any] = []
-
-
-PROBLEMS = {404: ProblemSchema, 422: ProblemSchema}
 
 
 class VersionSchema(Schema):

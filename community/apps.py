@@ -6,7 +6,16 @@ class CommunityConfig(AppConfig):
     verbose_name = "村(社区)"
 
     def ready(self) -> None:
-        from community import signals  # noqa: F401
-        from community.review import checks, guard, notifications  # noqa: F401
+        # Imported here, not at module level: these modules need the app registry (models),
+        # which is ready only now.
+        from wagtail.api.v3.urls import api
+
+        from community import permissions, signals  # noqa: F401
+        from community.api import router
+        from community.review import checks, figures, guard, notifications  # noqa: F401
 
         guard.connect()
+        permissions.connect()
+        figures.register()
+        # Our routers join Wagtail's API before its URLs are read (DESIGN.md § Headless API).
+        api.add_router("/covenants/", router)

@@ -7,7 +7,8 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
-from community.models import CovenantRevision, Role
+from community.models import CovenantRevision, TownshipPage
+from community.permissions import policy_for
 
 
 class DeclaredFiltersIndexView(IndexView):
@@ -21,7 +22,7 @@ class DeclaredFiltersIndexView(IndexView):
 
 
 def _has_role(user) -> bool:
-    return user.is_active and (user.is_superuser or Role.objects.filter(group__user=user).exists())
+    return policy_for(user).may_use_desk()
 
 
 class RevisionPermissionHelper(PermissionHelper):
@@ -57,12 +58,10 @@ class TownshipFilter(SimpleListFilter):
     parameter_name = "township"
 
     def lookups(self, request, model_admin):
-        from community.models import TownshipPage
 
         return [(t.pk, t.title) for t in TownshipPage.objects.order_by("path")]
 
     def queryset(self, request, queryset):
-        from community.models import TownshipPage
 
         township = TownshipPage.objects.filter(pk=self.value()).first() if self.value() else None
         if township is None:

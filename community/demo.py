@@ -1,29 +1,20 @@
-"""The demo district (清河区): its tree and one demo account per role. Used by `seed_demo`.
+"""The demo district's townships and communities, and one demo account per role (home/demo.py
+seeds the whole district).
 
 Everything is looked up before it is created, so seeding twice changes nothing; pages that exist
 are left as they are, even if someone has edited them since.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from community.models import CommunityPage, TownshipPage
-from community.roles import COMMITTEE_PREFIX, DISTRICT_GROUP_NAME, REVIEWER_PREFIX, sync_roles
-from home.models import HomePage
+from community.roles import COMMITTEE_PREFIX, DISTRICT_GROUP_NAME, REVIEWER_PREFIX
 
 DEMO_PASSWORD = "gongzhi-demo-2026"
-
-DISTRICT = {
-    "title": "清河区",
-    "intro": "<p>清河区村(居)民自治信息公开平台：村规民约、居民公约、协商议事、村(居)务公开，"
-    "一站查阅，全程留痕。</p>",
-    "civil_affairs_contact": "清河区民政局基层政权建设和社区治理科 · 0571-8765 4321",
-}
 
 TOWNSHIPS = [
     {
@@ -137,25 +128,8 @@ def _child(parent: Page, model: type[Page], slug: str, fields: dict) -> tuple[Pa
     return page, True
 
 
-def seed_tree() -> HomePage:
-    site = Site.objects.get(is_default_site=True)
-    home = site.root_page.specific
-    if home.title == "共治" and not home.intro:  # still the untouched portal from the migration
-        home.title = home.draft_title = DISTRICT["title"]
-        home.intro = DISTRICT["intro"]
-        home.civil_affairs_contact = DISTRICT["civil_affairs_contact"]
-        home.save_revision().publish()
-    if site.site_name != DISTRICT["title"]:
-        site.site_name = DISTRICT["title"]
-        site.save(update_fields=["site_name"])
-    if (site.hostname, site.port) == ("localhost", 80):  # Wagtail's initial site, never set
-        # The demo is served where WAGTAILADMIN_BASE_URL says (README: 127.0.0.1:8000), so that the
-        # API's html_url/detail_url and the printed QR codes lead to it; an operator sets the real
-        # address in admin → 设置 → 站点 (docs/deployment.md).
-        served = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        site.hostname = served.hostname or site.hostname
-        site.port = served.port or (443 if served.scheme == "https" else 80)
-        site.save(update_fields=["hostname", "port"])
+def seed_tree(home: Page) -> None:
+    """The demo's townships and communities under the district's home page."""
     for township_data in TOWNSHIPS:
         township_fields = {
             k: v for k, v in township_data.items() if k not in ("slug", "communities")
@@ -165,7 +139,6 @@ def seed_tree() -> HomePage:
             fields = {k: v for k, v in community_data.items() if k != "slug"}
             community, _ = _child(township, CommunityPage, community_data["slug"], fields)
             community.ensure_sections()
-    return home
 
 
 def seed_users() -> list[DemoLogin]:
@@ -183,20 +156,4 @@ def seed_users() -> list[DemoLogin]:
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
         logins.append(DemoLogin(username, DEMO_PASSWORD, group_name, created))
-    return logins
-
-
-def seed() -> list[DemoLogin]:
-    from community.demo_covenants import seed_covenants
-    from community.demo_notices import seed_experiences, seed_notices
-    from consultation.demo import seed_consultations, seed_forms
-
-    seed_tree()
-    sync_roles()
-    logins = seed_users()
-    seed_covenants()
-    seed_consultations()
-    seed_forms()
-    seed_notices()
-    seed_experiences()
     return logins

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from wagtail.models import Page
 
 from community.models import (
     CommunityPage,
@@ -14,8 +15,8 @@ from community.models import (
     ExperienceTheme,
     NoticeIndexPage,
     NoticePage,
+    Role,
 )
-from home.models import HomePage
 
 # (slug, title, category, days from today to display_from, length in days or None, summary, body paragraphs)
 NOTICES = [
@@ -128,7 +129,6 @@ EXPERIENCES = [
 
 
 def _committee_user(community: CommunityPage):
-    from community.models import Role
 
     role = Role.objects.filter(kind=Role.Kind.COMMITTEE, page=community).first()
     return get_user_model().objects.filter(groups=role.group).first() if role else None
@@ -159,8 +159,7 @@ def seed_notices() -> None:
             notice.save_revision(user=user).publish()
 
 
-def seed_experiences() -> None:
-    home = HomePage.objects.first()
+def seed_experiences(home: Page) -> None:
     if not ExperienceIndexPage.objects.exists():
         index = ExperienceIndexPage(
             title="示范经验",

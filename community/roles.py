@@ -1,4 +1,5 @@
 """The three managed roles and `sync_roles`, which creates and repairs them (DESIGN.md § Roles).
+What a role may do is asked of the one permission policy, community/permissions.py.
 
 Each role is an auth Group linked to its page by a `Role` row. Syncing makes every managed
 group's permissions exactly what is declared here: missing ones are added, extra ones removed,
@@ -11,11 +12,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from community.models import CommunityPage, Role, TownshipPage
-from home.visibility import under
 
 DISTRICT_GROUP_NAME = "区民政"
 COMMITTEE_PREFIX = "委员会:"
@@ -223,42 +222,3 @@ def orphan_groups() -> list[str]:
         for group in Group.objects.filter(role__isnull=True)
         if group.name.startswith(prefixes)
     )
-
-
-def role_kinds(user, community: CommunityPage) -> set[str]:
-    """The roles `user` holds over `community`: committee, reviewer (of its township), district."""
-    if not (user and user.is_authenticated and user.is_active and user.pk):
-        return set()
-    kinds = set()
-    township_path = community.path[: -community.steplen]
-    for role in Role.objects.filter(group__user=user).select_related("page"):
-        if role.kind == Role.Kind.DISTRICT:
-            kinds.add(Role.Kind.DISTRICT)
-        elif role.kind == Role.Kind.COMMITTEE and role.page_id == community.pk:
-            kinds.add(Role.Kind.COMMITTEE)
-        elif role.kind == Role.Kind.REVIEWER and role.page.path == township_path:
-            kinds.add(Role.Kind.REVIEWER)
-    return kinds
-
-
-def committee_communities(user):
-    """The communities whose records `user` may create and edit (superusers: all)."""
-    if not (user and user.is_authenticated and user.is_active and user.pk):
-        return CommunityPage.objects.none()
-    if user.is_superuser:
-        return CommunityPage.objects.all()
-    pages = Role.objects.filter(group__user=user, kind=Role.Kind.COMMITTEE).values("page_id")
-    return CommunityPage.objects.filter(pk__in=pages)
-
-
-def may_see_personal_names(user, community: CommunityPage) -> bool:
-    """Speakers' names: the community's committee and district staff only (DOMAIN: personal data)."""
-    if user and user.is_active and user.is_superuser:
-        return True
-    return bool(role_kinds(user, community) & {Role.Kind.COMMITTEE, Role.Kind.DISTRICT})
-
-
-def within(communities, prefix: str = "") -> Q:
-    """A filter for pages inside any of these communities' subtrees (their covenants, agendas, forms);
-    with a prefix (e.g. "page__"), for rows whose related page is."""
-    return under(communities.values_list("path", flat=True), prefix)

@@ -7,14 +7,14 @@ from wagtail.models import Revision
 from wagtail.signals import page_published
 
 from community.models import CommunityPage, TownshipPage
+from community.models.covenant import is_pinned
+from community.roles import sync_page_roles
 
 
 @receiver(post_save, sender=TownshipPage)
 @receiver(post_save, sender=CommunityPage)
 def sync_roles_on_create(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from community.roles import sync_page_roles
-
         sync_page_roles(instance)
 
 
@@ -22,16 +22,12 @@ def sync_roles_on_create(sender, instance, created, raw=False, **kwargs):
 @receiver(page_published, sender=CommunityPage)
 def sync_roles_on_publish(sender, instance, **kwargs):
     """A published title change renames the role's group and collection."""
-    from community.roles import sync_page_roles
-
     sync_page_roles(instance)
 
 
 @receiver(pre_save, sender=Revision)
 def keep_pinned_revisions_unchanged(sender, instance, raw=False, **kwargs):
     """What was submitted, reviewed or voted stays exactly as it was, whatever saves it."""
-    from community.models.covenant import is_pinned
-
     if raw or instance.pk is None or not is_pinned(instance.pk):
         return
     stored = Revision.objects.filter(pk=instance.pk).values_list("content", flat=True).first()

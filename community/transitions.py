@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Role, Stage
 from community.models.covenant import publishing_adopted_revision
+from community.permissions import policy_for
 from community.procedures import Violation, Vote, check_filing, check_vote, errors
-from community.roles import role_kinds
 
 COMMITTEE = {Role.Kind.COMMITTEE}
 REVIEWER = {Role.Kind.REVIEWER}
@@ -36,7 +36,7 @@ def _refuse(code: str, message: str, field: str | None = None):
 def _require_role(user, community: CommunityPage, allowed: set[str], action: str) -> None:
     if user is not None and user.is_active and user.is_superuser:
         return
-    if not role_kinds(user, community) & allowed:
+    if not policy_for(user).kinds_in(community) & allowed:
         who = "或".join(ROLE_NAMES[k] for k in allowed)
         raise PermissionDenied(f"只有{who}可以{action}。")
 
@@ -311,7 +311,7 @@ def available_steps(revision: CovenantRevision, user, kinds: set[str] | None = N
     """The steps `user` may take on `revision` now, for the admin's buttons."""
     if revision.stage in (Stage.PUBLISHED, Stage.WITHDRAWN):
         return []
-    kinds = role_kinds(user, revision.community) if kinds is None else kinds
+    kinds = policy_for(user).kinds_in(revision.community) if kinds is None else kinds
     superuser = bool(user and user.is_active and user.is_superuser)
     return [
         name

@@ -1,11 +1,18 @@
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
-from community.models import CommunityPage, ExperienceTheme
+from community.experience_admin import PERMISSION, experience_urls
+from community.models import CommunityPage, CovenantRevision, ExperienceTheme
+from community.models.covenant import PUBLISH_REFUSED, CovenantPage
+from community.permissions import policy_for
 from community.review import hooks as review_desk_hooks  # noqa: F401
 
 
@@ -25,10 +32,8 @@ def create_sections_for_copied_community(request, page, new_page):
 def hide_other_communities_drafts_in_chooser(pages, request):
     """The chooser lists live pages (public anyway) and the pages the user can edit, no one else's drafts."""
     user = request.user
-    if user.is_superuser:
+    if policy_for(user).sees_every_draft():
         return pages
-    from django.db.models import Q
-    from wagtail.permission_policies.pages import PagePermissionPolicy
 
     editable = PagePermissionPolicy().instances_user_has_any_permission_for(
         user, {"add", "change", "publish"}
@@ -39,10 +44,6 @@ def hide_other_communities_drafts_in_chooser(pages, request):
 @hooks.register("before_publish_page")
 def refuse_direct_covenant_publish(request, page):
     """The editor's publish button is hidden for covenants; a forged POST lands here."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from community.models.covenant import PUBLISH_REFUSED, CovenantPage
 
     if isinstance(page.specific, CovenantPage):
         messages.error(request, PUBLISH_REFUSED)
@@ -72,10 +73,6 @@ def covenant_menu():
 @hooks.register("before_delete_page")
 def keep_pages_with_covenant_history(request, page):
     """Deleting a community or township would take covenant procedures with it: refuse."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from community.models import CovenantRevision
 
     if CovenantRevision.objects.filter(covenant__path__startswith=page.path).exists():
         messages.error(
@@ -88,10 +85,6 @@ def keep_pages_with_covenant_history(request, page):
 @hooks.register("before_copy_page")
 def refuse_covenant_aliases(request, page):
     """An alias would follow the covenant's publication outside the procedure: refused."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from community.models.covenant import CovenantPage
 
     if (
         request.method == "POST"
@@ -105,14 +98,12 @@ def refuse_covenant_aliases(request, page):
 
 @hooks.register("register_admin_urls")
 def experience_feature_urls():
-    from community.experience_admin import experience_urls
 
     return experience_urls()
 
 
 class FeatureMenuItem(MenuItem):
     def is_shown(self, request):
-        from community.experience_admin import PERMISSION
 
         return request.user.has_perm(PERMISSION)
 

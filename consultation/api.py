@@ -6,7 +6,7 @@ import datetime
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from community.api import PROBLEMS, PageId
+from cms.api import PROBLEMS, PageId
 from consultation.models import ConsultationPage, Decision
 
 router = Router(tags=["consultations"])

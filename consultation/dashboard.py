@@ -1,22 +1,28 @@
 """The committee's dashboard panel: agendas waiting for a record, and feedback that is overdue."""
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from community.roles import committee_communities, within
+from community.permissions import policy_for, within
 from consultation.models import ConsultationPage, Deliberation, ImplementationUpdate
 
 
-def agendas_needing_attention(user, now=None, communities=None):
+class Attention(NamedTuple):
+    waiting_record: list
+    waiting_feedback: list
+
+
+def agendas_needing_attention(user, now=None, communities=None) -> Attention:
     """(waiting for a record, waiting for feedback for more than FEEDBACK_OVERDUE_DAYS) for the
     agendas of the user's communities (or of `communities`, for the review desk); one query each."""
     now = now or timezone.now()
     if communities is None:
-        communities = committee_communities(user)
+        communities = policy_for(user).committee_communities()
     agendas = ConsultationPage.objects.filter(within(communities)).live()
     record = Deliberation.objects.published().filter(agenda=OuterRef("pk"))
     done = ImplementationUpdate.objects.published().filter(agenda=OuterRef("pk"), status="done")
@@ -33,7 +39,7 @@ def agendas_needing_attention(user, now=None, communities=None):
         )
         .order_by("last_update")
     )
-    return list(waiting_record), list(waiting_feedback)
+    return Attention(list(waiting_record), list(waiting_feedback))
 
 
 class ConsultationTodoPanel(Component):

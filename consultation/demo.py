@@ -6,8 +6,11 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from community.models import CommunityPage, Role
+from community.models import CommunityPage, CovenantRevision, Role
 from consultation.models import (
+    CommunityFormField,
+    CommunityFormPage,
+    CommunityFormSubmission,
     ConsultationIndexPage,
     ConsultationPage,
     Decision,
@@ -193,8 +196,6 @@ DEMO_ANSWERS = [
 
 
 def seed_forms() -> None:
-    from community.models import CovenantRevision
-    from consultation.models import CommunityFormField, CommunityFormPage, CommunityFormSubmission
 
     for community in CommunityPage.objects.order_by("path"):
         if CommunityFormPage.objects.child_of(community).exists():

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from community.api import PROBLEMS, PageId, ProblemSchema
+from cms.api import PROBLEMS, PageId, ProblemSchema
 from consultation.models import CommunityFormPage
 from consultation.ratelimit import client_key, take
 

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import escape
 
-from community.roles import committee_communities, within
+from community.permissions import policy_for, within
 from consultation.models import (
     CommunityFormPage,
     CommunityFormSubmission,
@@ -18,7 +18,7 @@ from consultation.models import (
 
 
 def _scope(user) -> Q:
-    return within(committee_communities(user))
+    return within(policy_for(user).committee_communities())
 
 
 def proposal_text(submission: CommunityFormSubmission) -> str:

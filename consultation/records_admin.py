@@ -11,8 +11,8 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, InspectView
 
 from community.covenant_admin import DeclaredFiltersIndexView
-from community.models import CommunityPage, Role
-from community.roles import committee_communities, may_see_personal_names, within
+from community.models import CommunityPage
+from community.permissions import policy_for, within
 from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
 from consultation.models.records import STANCE_LABELS
 
@@ -28,7 +28,7 @@ class RecordForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        communities = committee_communities(self.for_user)
+        communities = policy_for(self.for_user).committee_communities()
         if "agenda" in self.fields:
             self.fields["agenda"].queryset = _agendas_of(communities)
         if "consultation" in self.fields:
@@ -68,19 +68,17 @@ class RecordPermissionHelper(PermissionHelper):
         return obj.community
 
     def user_can_list(self, user):
-        return user.is_active and (
-            user.is_superuser or Role.objects.filter(group__user=user).exists()
-        )
+        return policy_for(user).may_use_desk()
 
     def user_can_inspect_obj(self, user, obj):
         """modeladmin fetches the object unscoped, so the scope is checked here."""
         return CommunityPage.objects.for_user(user).filter(pk=obj.community_id).exists()
 
     def user_can_create(self, user):
-        return committee_communities(user).exists()
+        return policy_for(user).committee_communities().exists()
 
     def user_can_edit_obj(self, user, obj):
-        return committee_communities(user).filter(pk=obj.community_id).exists()
+        return policy_for(user).committee_communities().filter(pk=obj.community_id).exists()
 
     def user_can_delete_obj(self, user, obj):
         """Only an unpublished draft may be deleted; its history stays (simple-history keeps it)."""
@@ -91,7 +89,7 @@ class DeliberationInspectView(InspectView):
     def get_field_display_value(self, field_name, field=None):
         record = self.instance
         if field_name == "opinions":
-            names = may_see_personal_names(self.request.user, record.community)
+            names = policy_for(self.request.user).may_see_personal_names(record.community)
             rows = [
                 (
                     STANCE_LABELS.get(b.value["stance"], ""),

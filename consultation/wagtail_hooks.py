@@ -1,8 +1,19 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
-from consultation.models import ConsultationPage
+from community.permissions import policy_for
+from consultation.dashboard import ConsultationTodoPanel
+from consultation.models import (
+    CommunityFormPage,
+    ConsultationPage,
+    Deliberation,
+    ImplementationUpdate,
+)
+from consultation.proposals import proposal_urls
 from consultation.records_admin import ConsultationRecordsGroup
 
 
@@ -31,15 +42,11 @@ ConsultationRecordsGroup().register_with_wagtail()
 @hooks.register("register_page_header_buttons")
 def record_buttons_for_agenda(page, user, view_name, next_url=None):
     """One click from an agenda to its deliberation record or a new implementation update."""
-    from django.urls import reverse
-    from wagtail.admin.widgets import Button
-
-    from community.roles import committee_communities
 
     if not isinstance(page.specific_deferred, ConsultationPage):
         return
     community_id = page.get_parent().get_parent().pk
-    if not committee_communities(user).filter(pk=community_id).exists():
+    if not policy_for(user).committee_communities().filter(pk=community_id).exists():
         return
     create = reverse("consultation_deliberation_modeladmin_create")
     yield Button(
@@ -52,7 +59,6 @@ def record_buttons_for_agenda(page, user, view_name, next_url=None):
 @hooks.register("before_delete_page")
 def keep_pages_with_consultation_records(request, page):
     """Records point at their agenda; deleting the agenda (or a community above it) is refused."""
-    from consultation.models import Deliberation, ImplementationUpdate
 
     agendas = ConsultationPage.objects.filter(path__startswith=page.path).values("pk")
     if any(
@@ -66,10 +72,9 @@ def keep_pages_with_consultation_records(request, page):
 
 @hooks.register("construct_homepage_panels")
 def add_consultation_todo_panel(request, panels):
-    from community.roles import committee_communities
-    from consultation.dashboard import ConsultationTodoPanel
 
-    if committee_communities(request.user).exists() and not request.user.is_superuser:
+    policy = policy_for(request.user)
+    if policy.has_committee_role() and not policy.superuser:
         panels.append(ConsultationTodoPanel(request.user))
 
 
@@ -93,7 +98,6 @@ def keep_the_notice_period_in_bulk(request, action_type, objects, action_class_i
 @hooks.register("before_publish_page")
 def require_consent_for_personal_data(request, page):
     """A form that asks for a name or a phone number is not published without a consent field."""
-    from consultation.models import CommunityFormPage
 
     page = page.specific
     if (
@@ -112,21 +116,16 @@ def require_consent_for_personal_data(request, page):
 
 @hooks.register("register_admin_urls")
 def proposal_admin_urls():
-    from consultation.proposals import proposal_urls
 
     return proposal_urls()
 
 
 @hooks.register("register_admin_menu_item")
 def proposals_menu_item():
-    from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
-
-    from community.roles import committee_communities
 
     class CommitteeMenuItem(MenuItem):
         def is_shown(self, request):
-            return committee_communities(request.user).exists()
+            return policy_for(request.user).committee_communities().exists()
 
     return CommitteeMenuItem(
         "居民提议", reverse("consultation_proposals"), icon_name="mail", order=255

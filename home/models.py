@@ -1,6 +1,7 @@
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -8,6 +9,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.routing import DirectRouteMixin
+from cms.search import search_page
+from cms.visibility import hidden_q, reachable
+from community.models import CommunityPage, ExperienceIndexPage, NoticePage, TownshipPage
+from community.models.experience import experiences_for_listing
+from community.models.notice import expired_q
+from consultation.models import CommunityFormPage, ConsultationPage
 
 
 class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
@@ -36,13 +43,9 @@ class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
 
     @path("search/", name="search")
     def search(self, request):
-        from home.views import search_page
-
         return search_page(request, self)
 
     def get_context(self, request, *args, **kwargs):
-        from community.models import CommunityPage, TownshipPage
-
         context = super().get_context(request, *args, **kwargs)
         townships = list(TownshipPage.objects.child_of(self).live().order_by("path"))
         # Communities are the townships' children (their parent_page_types): filtering on depth
@@ -73,22 +76,11 @@ class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
                 by_parent.get(community.path[: -community.steplen], []).append(community)
             context["townships"] = [(t, by_parent[t.path], None) for t in townships]
         context.update(self.latest(limit=5))
-        from community.models import ExperienceIndexPage
-
         context["experience_index"] = ExperienceIndexPage.objects.child_of(self).live().first()
         return context
 
     def latest(self, limit: int) -> dict:
         """What is happening now, district-wide: one query per list, whatever the district's size."""
-        from django.db.models import Q
-        from django.utils import timezone
-
-        from community.models import NoticePage
-        from community.models.experience import experiences_for_listing
-        from community.models.notice import expired_q
-        from consultation.models import CommunityFormPage, ConsultationPage
-        from home.visibility import hidden_q, reachable
-
         now, today = timezone.now(), timezone.localdate()
         hidden = hidden_q()
         fields = ("title", "url_path", "path")

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from community.demo import seed
 from community.models import CommunityPage, TownshipPage
+from home.demo import seed
 
 
 @pytest.fixture(scope="session")

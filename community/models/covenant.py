@@ -26,10 +26,10 @@ from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 
+from cms.ngrams import plain
+from cms.printable import PrintableMixin
+from cms.searchable import ChineseSearchable
 from community.numbering import article_label, chapter_label
-from home.printable import PrintableMixin
-from home.search import plain
-from home.searchable import ChineseSearchable
 
 ARTICLE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 FINE_WORDS = ("罚款", "罚金")

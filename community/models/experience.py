@@ -16,8 +16,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.searchable import ChineseSearchable
+from cms.visibility import reachable
 from community.blocks import APIImageBlock, HTMLRichTextBlock, image_data
-from home.searchable import ChineseSearchable
+from community.models.tree import TownshipPage
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul"]
 
@@ -188,7 +190,6 @@ class ExperienceFeature(models.Model):
 
 def experiences_for_listing(hidden=None):
     """Live, public experiences, featured first, then newest; annotated for the list template."""
-    from home.visibility import reachable
 
     return (
         reachable(ExperiencePage.objects, hidden)
@@ -215,7 +216,6 @@ class ExperienceIndexPage(Page):
         verbose_name_plural = "示范经验栏目"
 
     def get_context(self, request, *args, **kwargs):
-        from community.models.tree import TownshipPage
 
         context = super().get_context(request, *args, **kwargs)
         experiences = experiences_for_listing()

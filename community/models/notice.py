@@ -14,9 +14,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.printable import PrintableMixin
+from cms.searchable import ChineseSearchable
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
-from home.printable import PrintableMixin
-from home.searchable import ChineseSearchable
 
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from community.models.tree import CommunityPage
 from community.models.vote import VoteRecord
 
 
@@ -24,7 +25,6 @@ OPEN_STAGES = [s for s in Stage if s not in (Stage.PUBLISHED, Stage.WITHDRAWN)]
 
 class CovenantRevisionQuerySet(models.QuerySet):
     def for_user(self, user) -> "CovenantRevisionQuerySet":
-        from community.models.tree import CommunityPage
 
         return self.filter(community__in=CommunityPage.objects.for_user(user).values("pk"))
 

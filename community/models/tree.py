@@ -1,5 +1,6 @@
 """The district tree below the HomePage: townships, their communities, and community sections."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -8,6 +9,9 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
+
+from cms.search import search_page
+from community.permissions import policy_for
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -63,22 +67,8 @@ class TownshipPage(Page):
 class CommunityPageQuerySet(PageQuerySet):
     def for_user(self, user) -> "CommunityPageQuerySet":
         """The communities whose pages and records `user` may work with or read in the admin."""
-        from community.models.role import Role
-
-        if not user.is_authenticated or not user.is_active or user.pk is None:
-            return self.none()
-        if user.is_superuser:
-            return self
-        roles = Role.objects.filter(group__user=user).select_related("page")
-        if any(role.kind == Role.Kind.DISTRICT for role in roles):
-            return self
-        scope = models.Q(pk__in=[])
-        for role in roles:
-            if role.kind == Role.Kind.COMMITTEE:
-                scope |= models.Q(pk=role.page_id)
-            elif role.kind == Role.Kind.REVIEWER and role.page is not None:
-                scope |= models.Q(path__startswith=role.page.path, depth=role.page.depth + 1)
-        return self.filter(scope)
+        scope = policy_for(user).community_q()
+        return self if scope is None else self.filter(scope)
 
 
 class CommunityPage(RoutablePageMixin, Page):
@@ -214,7 +204,6 @@ class CommunityPage(RoutablePageMixin, Page):
 
         Idempotent: a section type the community already has is left alone, wherever it sits.
         """
-        from django.apps import apps
 
         created = []
         children = self.get_children()
@@ -234,20 +223,15 @@ class CommunityPage(RoutablePageMixin, Page):
 
     @property
     def public_decisions(self) -> list[dict]:
-        """四议两公开 entries made public (决议公开, 实施结果公开), as the community page shows them."""
-        from consultation.models import Decision
+        """四议两公开 entries made public (决议公开, 实施结果公开), as the community page shows them.
+        Decisions (consultation app) belong to their community: read through the relation."""
+        return [d.public_entry() for d in self.published_decisions()]
 
-        return [
-            d.public_entry()
-            for d in Decision.objects.published()
-            .filter(community=self)
-            .order_by("-resolution_published_on")
-        ]
+    def published_decisions(self):
+        return self.decisions.published().order_by("-resolution_published_on")
 
     @path("search/", name="search")
     def search(self, request):
-        from home.views import search_page
-
         return search_page(request, self, scope=self)
 
     def get_sections(self):
@@ -255,13 +239,7 @@ class CommunityPage(RoutablePageMixin, Page):
         return self.get_children().live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from consultation.models import Decision
-
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_sections()
-        context["decisions"] = (
-            Decision.objects.published()
-            .filter(community=self)
-            .order_by("-resolution_published_on")[:10]
-        )
+        context["decisions"] = self.published_decisions()[:10]
         return context

@@ -1,25 +1,17 @@
-"""Who may use the review desk at all: anyone holding a managed role, and site administrators.
-What each of them sees is then scoped by `CommunityPage.objects.for_user`."""
+"""Who may use the review desk at all, as the permission policy answers it (anyone holding a
+managed role, and site administrators); what each of them sees is scoped by
+`CommunityPage.objects.for_user`."""
 
-from django.core.exceptions import PermissionDenied
-
-from community.models import Role
+from community.permissions import policy_for
 
 
 def is_desk_user(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or Role.objects.filter(group__user=user).exists()
+    return policy_for(user).may_use_desk()
 
 
 def require_desk_user(user) -> None:
-    if not is_desk_user(user):
-        raise PermissionDenied
+    policy_for(user).require(is_desk_user(user))
 
 
 def is_district(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return (
-        user.is_superuser or Role.objects.filter(group__user=user, kind=Role.Kind.DISTRICT).exists()
-    )
+    return policy_for(user).is_district()

@@ -2,24 +2,24 @@
 nobody in the district can read: the system check says so."""
 
 from django.core import checks
+from simple_history.models import registered_models
+
+from community.review import registry
 
 
 @checks.register()
 def every_versioned_model_is_on_the_desk(app_configs=None, **kwargs):
-    from simple_history.models import registered_models
-
-    from community.review.registry import history_registry
 
     problems = []
     for tracked in registered_models.values():
         if tracked._meta.app_label not in ("community", "consultation"):
             continue
-        if history_registry.for_model(tracked) is None:
+        if registry.history_registry.for_model(tracked) is None:
             problems.append(
                 checks.Error(
                     f"{tracked._meta.label} has HistoricalRecords but is not registered "
                     "with the review desk.",
-                    hint="Add it in community/review/registry.py.",
+                    hint="Register it with history_registry from its app's ready() (see consultation/desk.py).",
                     obj=tracked,
                     id="community.E801",
                 )

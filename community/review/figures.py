@@ -1,16 +1,18 @@
 """The figures of the dashboard and the half-year report, each a function of a set of communities
-(the viewer's scope) and, where it has one, a period. Each figure is one or two queries."""
+(the viewer's scope) and, where it has one, a period. Each figure is one or two queries. The
+covenant figures are computed here; the consultation figures are registered by consultation/desk.py."""
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple, TypedDict
 
+from django.conf import settings
 from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from community.models import CovenantRevision, Stage
+from community.models import CovenantRevision, ExperienceFeature, Stage
 from community.models.revision import OPEN_STAGES
-from community.roles import within
+from community.review.registry import figure_registry, history_registry
 
 AGE_LABELS = ["30天内", "31–90天", "90天以上"]
 
@@ -45,56 +47,6 @@ class Period:
         return months
 
 
-def _day(value) -> datetime.date:
-    """Trunc* gives an aware datetime in the current time zone; its local date is the bucket."""
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def consultations_held(communities, period: Period) -> int:
-    """Published deliberation records of meetings held in the period (协商 actually held)."""
-    from consultation.models import Deliberation
-
-    return (
-        Deliberation.objects.published()
-        .filter(
-            community__in=communities,
-            held_at__date__gte=period.start,
-            held_at__date__lte=period.end,
-        )
-        .count()
-    )
-
-
-def consultations_per_month(communities, period: Period) -> dict:
-    """{"months": [...], "rows": [(community title, [count per month], total)]}."""
-    from consultation.models import Deliberation
-
-    counts = (
-        Deliberation.objects.published()
-        .filter(
-            community__in=communities,
-            held_at__date__gte=period.start,
-            held_at__date__lte=period.end,
-        )
-        .annotate(month=TruncMonth("held_at"))
-        .values("community_id", "month")
-        .annotate(n=Count("pk"))
-    )
-    by_cell = {
-        (c["community_id"], c["month"].date() if hasattr(c["month"], "date") else c["month"]): c[
-            "n"
-        ]
-        for c in counts
-    }
-    months = period.months()
-    rows = []
-    for community in communities.order_by("path").only("title"):
-        cells = [by_cell.get((community.pk, month), 0) for month in months]
-        rows.append((community.title, cells, sum(cells)))
-    totals = [sum(row[1][i] for row in rows) for i in range(len(months))]
-    return {"months": months, "rows": rows, "totals": totals}
-
-
 def covenants_revised(communities, period: Period) -> int:
     """Revisions (and first adoptions) published in the period."""
     return CovenantRevision.objects.filter(
@@ -110,8 +62,6 @@ def covenants_filed(communities, period: Period) -> int:
 
 def experiences_featured(communities, period: Period) -> int:
     """Experiences marked 示范 during the period (and still featured) in these communities."""
-    from community.models import ExperienceFeature
-
     return ExperienceFeature.objects.filter(
         community__in=communities,
         featured_at__date__gte=period.start,
@@ -119,14 +69,18 @@ def experiences_featured(communities, period: Period) -> int:
     ).count()
 
 
-def half_year_figures(communities, period: Period) -> list[tuple[str, str, int | None]]:
-    """(key, label, value) in the order the half-year report asks for them."""
+class FigureValue(NamedTuple):
+    key: str
+    label: str
+    value: int | None
+
+
+def half_year_figures(communities, period: Period) -> list[FigureValue]:
+    """Every registered figure, in the order the half-year report asks for them."""
     return [
-        ("consultations_held", "开展协商（次）", consultations_held(communities, period)),
-        ("covenants_revised", "村规民约/居民公约制定或修订并公布（件）", covenants_revised(communities, period)),
-        ("covenants_filed", "村规民约/居民公约备案（件）", covenants_filed(communities, period)),
-        ("experiences_featured", "示范经验（篇）", experiences_featured(communities, period)),
-    ]  # fmt: skip
+        FigureValue(figure.key, figure.label, figure.count(communities, period))
+        for figure in figure_registry
+    ]
 
 
 def covenants_by_stage(communities, today: datetime.date | None = None) -> list[dict]:
@@ -162,41 +116,64 @@ def covenants_by_stage(communities, today: datetime.date | None = None) -> list[
     return result
 
 
-def overdue_updates(communities) -> list[tuple[str, object]]:
-    """(community title, agenda) for agendas whose implementation feedback is more than
-    FEEDBACK_OVERDUE_DAYS old. An agenda sits two levels below its community."""
-    from consultation.dashboard import agendas_needing_attention
-
-    agendas = agendas_needing_attention(None, communities=communities)[1]
-    titles = dict(communities.values_list("path", "title"))
-    return [(titles.get(a.path[: -2 * a.steplen], ""), a) for a in agendas]
+# The series the consultation app computes (consultation/desk.py registers them).
 
 
-def form_answers_per_week(communities, period: Period) -> list[tuple[datetime.date, int]]:
-    from consultation.models import CommunityFormSubmission
+def consultations_per_month(communities, period: Period) -> "MonthTable":
+    """Published deliberations per community and month, with the months' totals."""
+    return figure_registry.series("consultations_per_month")(communities, period)
 
-    start = period.start - datetime.timedelta(days=period.start.weekday())
-    counts = (
-        CommunityFormSubmission.objects.filter(
-            within(communities, "page__"),
-            submit_time__date__gte=period.start,
-            submit_time__date__lte=period.end,
-        )
-        .annotate(week=TruncWeek("submit_time"))
-        .values("week")
-        .annotate(n=Count("pk"))
-    )
-    by_week = {
-        (c["week"].date() if hasattr(c["week"], "date") else c["week"]): c["n"] for c in counts
-    }
-    weeks, day = [], start
-    while day <= period.end:
-        weeks.append((day, by_week.get(day, 0)))
-        day += datetime.timedelta(days=7)
-    return weeks
+
+def overdue_updates(communities) -> list["OverdueAgenda"]:
+    """Agendas whose implementation feedback is more than FEEDBACK_OVERDUE_DAYS old."""
+    return figure_registry.series("overdue_updates")(communities)
+
+
+def form_answers_per_week(communities, period: Period) -> list["WeekCount"]:
+    return figure_registry.series("form_answers_per_week")(communities, period)
 
 
 def overdue_days() -> int:
-    from django.conf import settings
-
     return settings.FEEDBACK_OVERDUE_DAYS
+
+
+class MonthRow(NamedTuple):
+    title: str
+    cells: list[int]
+    total: int
+
+
+class MonthTable(TypedDict):
+    months: list[datetime.date]
+    rows: list[MonthRow]
+    totals: list[int]
+
+
+def month_table(months: list[datetime.date], rows: list[MonthRow]) -> MonthTable:
+    totals = [sum(row.cells[i] for row in rows) for i in range(len(months))]
+    return {"months": months, "rows": rows, "totals": totals}
+
+
+class OverdueAgenda(NamedTuple):
+    community_title: str
+    agenda: object
+
+
+class WeekCount(NamedTuple):
+    week: datetime.date
+    n: int
+
+
+def register() -> None:
+    """The desk's own figures (covenants and experiences), registered like any app's."""
+    figure_registry.register(
+        "covenants_revised", "村规民约/居民公约制定或修订并公布（件）", covenants_revised, order=20
+    )
+    figure_registry.register(
+        "covenants_filed", "村规民约/居民公约备案（件）", covenants_filed, order=30
+    )
+    figure_registry.register(
+        "experiences_featured", "示范经验（篇）", experiences_featured, order=40
+    )
+    history_registry.register("community.CovenantRevision", title_path="covenant.title")
+    history_registry.register("community.ExperienceFeature", title_path="page.title")

@@ -3,6 +3,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import pre_delete, pre_save
+from simple_history.models import registered_models
 
 REFUSED = "历史记录依规永久保存，不能修改或删除。"
 
@@ -17,7 +18,6 @@ def refuse_history_delete(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from simple_history.models import registered_models
 
     for tracked in registered_models.values():
         history = tracked.history.model

@@ -14,10 +14,10 @@ from simple_history.models import ModelChange
 from wagtail.models import Revision
 
 from community.models import CommunityPage
+from community.permissions import policy_for
 from community.review.access import require_desk_user
 from community.review.registry import CHANGE_TYPES, VersionedModel, history_registry
 from community.review.text import FieldChange, readable
-from community.roles import may_see_personal_names
 
 
 def visible_history(entry: VersionedModel, user):
@@ -103,7 +103,7 @@ def history_view(request, model_key: str, object_id: int):
     titles = _related_titles(entry, rows)
     latest = rows[-1]
     community = CommunityPage.objects.get(pk=getattr(latest, f"{entry.community_field}_id"))
-    hide = not may_see_personal_names(request.user, community)
+    hide = not policy_for(request.user).may_see_personal_names(community)
     timeline = []
     for previous, row in zip([None, *rows], rows, strict=False):
         changed = field_changes(entry, row, previous, titles, hide) if previous else []

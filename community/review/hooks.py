@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from community.review.access import is_desk_user
+from community.review.panels import panels_for
 
 
 class DeskMenuItem(MenuItem):
@@ -29,6 +30,5 @@ def review_desk_menu():
 
 @hooks.register("construct_homepage_panels")
 def review_desk_panels(request, panels):
-    from community.review.panels import panels_for
 
     panels.extend(panels_for(request.user))

@@ -6,6 +6,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from community.models import CommunityPage, CovenantRevision, Notification, Role, Stage
+from community.permissions import policy_for
 from community.review import figures
 from community.review.access import is_desk_user
 
@@ -15,15 +16,16 @@ class ReviewDeskPanel(Component):
     order = 90
     template_name = "community/review/panel.html"
 
-    def __init__(self, user, kinds: set[str]):
+    def __init__(self, user):
         self.user = user
-        self.kinds = kinds
+        self.policy = policy_for(user)
+        self.kinds = self.policy.kinds
 
     def get_context_data(self, parent_context):
         communities = CommunityPage.objects.for_user(self.user)
         today = timezone.localdate()
         period = figures.Period.half_year(today)
-        district = Role.Kind.DISTRICT in self.kinds or self.user.is_superuser
+        district = self.policy.is_district()
         reviewer = Role.Kind.REVIEWER in self.kinds
         context = {
             "notifications": list(Notification.objects.filter(recipient=self.user).unread()[:5]),
@@ -52,5 +54,4 @@ class ReviewDeskPanel(Component):
 def panels_for(user) -> list[Component]:
     if not is_desk_user(user):
         return []
-    kinds = set(Role.objects.filter(group__user=user).values_list("kind", flat=True))
-    return [ReviewDeskPanel(user, kinds)]
+    return [ReviewDeskPanel(user)]

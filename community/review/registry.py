@@ -1,10 +1,14 @@
-"""Which versioned models the review desk shows. A model opts in by being registered here; the
-history view, the audit log and the scope rules are the same for all of them."""
+"""What the review desk shows: the versioned models (history view, audit log, scope rules are the
+same for all of them) and the figures of the dashboard and the report. Each app registers its own
+from its AppConfig.ready() (community here, consultation in consultation/desk.py), so the desk
+never imports the apps above it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.urls import reverse
 
@@ -84,9 +88,44 @@ class HistoryRegistry:
         return [(entry.key, entry.verbose_name) for entry in self]
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One number of the half-year report: `count(communities, period)`; `order` places it."""
+
+    key: str
+    label: str
+    order: int
+    count: Callable
+
+
+class FigureRegistry:
+    """The half-year figures, in report order, and the named series (tables, lists) that an app
+    above the desk computes over the viewer's communities."""
+
+    def __init__(self):
+        self._figures: dict[str, Figure] = {}
+        self._series: dict[str, Callable] = {}
+
+    def register(self, key: str, label: str, count: Callable, *, order: int) -> Figure:
+        figure = Figure(key, label, order, count)
+        self._figures[key] = figure
+        return figure
+
+    def register_series(self, key: str, compute: Callable) -> None:
+        self._series[key] = compute
+
+    def __iter__(self):
+        return iter(sorted(self._figures.values(), key=lambda f: f.order))
+
+    def series(self, key: str) -> Callable:
+        try:
+            return self._series[key]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"The review desk has no series {key!r}: the app that computes it registers it "
+                "from its AppConfig.ready()."
+            ) from None
+
+
 history_registry = HistoryRegistry()
-history_registry.register("community.CovenantRevision", title_path="covenant.title")
-history_registry.register("consultation.Deliberation", title_path="agenda.title")
-history_registry.register("consultation.ImplementationUpdate", title_path="agenda.title")
-history_registry.register("consultation.Decision", title_path="title")
-history_registry.register("community.ExperienceFeature", title_path="page.title")
+figure_registry = FigureRegistry()

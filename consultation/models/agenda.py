@@ -9,22 +9,19 @@ from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 
+from cms.printable import PrintableMixin
+from cms.searchable import ChineseSearchable
 from community.blocks import API_RENDITION, APIDocumentChooserBlock, document_data, image_data
+from consultation.models.parties import PARTY_CHOICES
+from consultation.models.records import Deliberation, ImplementationUpdate
 from consultation.procedures import check_notice
-from home.printable import PrintableMixin
-from home.searchable import ChineseSearchable
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
-
-PARTIES = [
-    "基层政府及其派出机关", "村(社区)党组织", "村(居)民委员会", "村(居)务监督委员会", "村(居)民小组",
-    "驻村(社区)单位", "社区社会组织", "业主委员会", "农村集体经济组织", "农民合作组织", "物业服务企业",
-    "户籍居民", "非户籍居民代表", "其他利益相关方",
-]  # fmt: skip
-PARTY_CHOICES = [(p, p) for p in PARTIES]
 
 
 class ConsultationIndexPage(Page):
@@ -65,8 +62,6 @@ class Status(models.TextChoices):
 class ConsultationPageQuerySet(PageQuerySet):
     def with_status(self):
         """Annotate what the status is derived from, in the same query (no query per agenda)."""
-        from consultation.models.records import Deliberation, ImplementationUpdate
-
         published_updates = ImplementationUpdate.objects.published().filter(agenda=OuterRef("pk"))
         return self.annotate(
             _has_record=Exists(Deliberation.objects.published().filter(agenda=OuterRef("pk"))),
@@ -77,8 +72,6 @@ class ConsultationPageQuerySet(PageQuerySet):
     def without_record(self):
         """Agendas with no published deliberation yet: still to be held (one anti-join, and none
         of the status annotations, which PostgreSQL plans as scans of every record)."""
-        from consultation.models.records import Deliberation
-
         return self.exclude(Exists(Deliberation.objects.published().filter(agenda=OuterRef("pk"))))
 
 
@@ -183,8 +176,6 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
         if hasattr(self, "_has_record"):
             record, update, done = self._has_record, self._has_update, self._is_done
         else:
-            from consultation.models.records import Deliberation, ImplementationUpdate
-
             record = Deliberation.objects.published().filter(agenda=self).exists()
             updates = ImplementationUpdate.objects.published().filter(agenda=self)
             update = updates.exists()
@@ -211,8 +202,6 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
     def outcomes_for(self, context: dict | None = None) -> dict:
         """Published records and updates as the public may see them: never a speaker's name.
         Photo and document URLs are absolute: the request's host when ``context`` has it."""
-        from consultation.models.records import Deliberation, ImplementationUpdate
-
         return {
             "records": [
                 {
@@ -321,8 +310,6 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
             self._is_done = flags["_is_done"]
 
     def get_context(self, request, *args, **kwargs):
-        from consultation.models.records import Deliberation, ImplementationUpdate
-
         context = super().get_context(request, *args, **kwargs)
         self.load_status()
         context["records"] = list(
@@ -341,8 +328,6 @@ def attach_files(updates: list, rendition: str = "width-640") -> list:
     """Give each update its photos (`photo_images`, with their renditions) and documents
     (`document_files`), read for all the updates at once: each update's StreamField would
     otherwise fetch its own, one query per update."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
 
     def ids(field: str, block_type: str) -> list[int]:
         return [

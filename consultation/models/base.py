@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from community.models import CommunityPage
+
 BOOKKEEPING = {
     "id",
     "published_at",
@@ -21,8 +23,6 @@ class PublicRecordQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False)
 
     def for_user(self, user):
-        from community.models import CommunityPage
-
         return self.filter(community__in=CommunityPage.objects.for_user(user).values("pk"))
 
 

@@ -30,7 +30,7 @@ class Decision(Corrected, VoteRecord):
     community = models.ForeignKey(
         "community.CommunityPage",
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="decisions",
         verbose_name="村/社区",
     )
     title = models.CharField("事项", max_length=200)

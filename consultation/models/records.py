@@ -10,8 +10,8 @@ from wagtail.fields import StreamField
 from community.blocks import APIDocumentChooserBlock, APIImageChooserBlock
 from community.models.vote import VoteRecord
 from community.procedures import errors
-from consultation.models.agenda import PARTY_CHOICES, ConsultationPage
 from consultation.models.base import PublicRecord
+from consultation.models.parties import PARTY_CHOICES
 
 STANCES = [("support", "赞成"), ("oppose", "反对"), ("neutral", "中立"), ("suggest", "建议")]
 STANCE_LABELS = dict(STANCES)
@@ -39,7 +39,7 @@ class OpinionBlock(blocks.StructBlock):
         label = "意见"
 
 
-def agenda_community(agenda: ConsultationPage):
+def agenda_community(agenda):
     return agenda.get_parent().get_parent().specific
 
 
@@ -47,7 +47,7 @@ class Deliberation(PublicRecord, VoteRecord):
     """协商记录: who came, who said what (by category), and what was agreed."""
 
     agenda = models.ForeignKey(
-        ConsultationPage,
+        "consultation.ConsultationPage",
         on_delete=models.PROTECT,
         related_name="deliberations",
         verbose_name="协商议题",
@@ -154,7 +154,10 @@ class ImplementationUpdate(PublicRecord):
         DONE = "done", "已办结"
 
     agenda = models.ForeignKey(
-        ConsultationPage, on_delete=models.PROTECT, related_name="updates", verbose_name="协商议题"
+        "consultation.ConsultationPage",
+        on_delete=models.PROTECT,
+        related_name="updates",
+        verbose_name="协商议题",
     )
     date = models.DateField("日期")
     status = models.CharField(

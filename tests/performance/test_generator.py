@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from bench.district import Sizes, generate
 from bench.district_covenants import covenant_versions
+from bench.generate_district import Command as GenerateDistrict
 from community.models import CovenantPage, CovenantRevision, NoticePage
 from consultation.models import CommunityFormSubmission, ConsultationPage, Deliberation
 
@@ -85,7 +86,7 @@ def test_versions_edit_and_add_articles_with_stable_ids():
 
 def test_command_reports_its_rate(home, capsys):
     call_command(
-        "generate_district", communities=1, notices=2, consultations=1, answers=1,
+        GenerateDistrict(), communities=1, notices=2, consultations=1, answers=1,
         popular_answers=1, max_articles=20, max_versions=2, prefix="cmd", no_progress=True,
     )  # fmt: skip
     assert "pages/s" in capsys.readouterr().out

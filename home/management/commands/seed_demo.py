@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community.demo import seed
+from home.demo import seed
 
 
 class Command(BaseCommand):

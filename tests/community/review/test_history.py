@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from community.review.registry import history_registry
 from consultation.models import Deliberation
-from tests.review.helpers import FACTORIES, history_url, save
+from tests.community.review.helpers import FACTORIES, history_url, save
 
 pytestmark = pytest.mark.django_db
 

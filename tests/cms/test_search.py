@@ -3,9 +3,10 @@
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
+from bench.recall_set import QUERIES, measure
+from cms.ngrams import ngrams, query_terms
+from cms.search import search
 from community.models import CommunityPage, CovenantPage, NoticeIndexPage, NoticePage
-from home.search import ngrams, query_terms, search
-from home.search_recall import QUERIES, measure
 
 pytestmark = pytest.mark.django_db
 

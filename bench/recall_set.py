@@ -48,7 +48,8 @@ class Row:
 
 
 def measure() -> list[Row]:
-    from home.search import search
+    # The recall set is plain data, importable without Django; the search needs it set up.
+    from cms.search import search
 
     rows = []
     for query, expected in QUERIES:

@@ -1,13 +1,12 @@
 from wagtail import hooks
+from wagtail.admin.widgets import Button
+
+from cms.printable import PrintableMixin
 
 
 @hooks.register("register_page_header_buttons")
 def notice_board_buttons(page, user, view_name, next_url=None):
     """For pages that go on the notice board: the print view and the QR code, from the editor."""
-    from wagtail.admin.widgets import Button
-
-    from home.printable import PrintableMixin
-
     specific = page.specific_deferred
     if not isinstance(specific, PrintableMixin) or not page.live:
         return

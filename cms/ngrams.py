@@ -10,7 +10,6 @@ No dictionary, so no word the dictionary lacks (a village's name, a new policy t
 """
 
 import re
-from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 
@@ -65,47 +64,3 @@ def excerpt(text: str, phrase: str, width: int = 40) -> tuple[str, str, str]:
         text[at:end],
         text[end : end + width] + ("…" if end + width < len(text) else ""),
     )
-
-
-@dataclass
-class Hit:
-    page: object
-    url: str
-    title: str
-    kind: str
-    exact: bool
-    before: str = ""
-    match: str = ""
-    after: str = ""
-
-
-def search(query: str, root=None, limit: int = 50) -> list[Hit]:
-    """Live public pages (and covenant articles) matching `query`, exact-phrase hits first."""
-    from wagtail.models import Page
-
-    from home.searchable import searchable_models
-
-    terms = query_terms(query)
-    if not terms:
-        return []
-    from home.visibility import reachable
-
-    pages = reachable(Page.objects.type(*searchable_models()))
-    if root is not None:
-        pages = pages.descendant_of(root, inclusive=True)
-    found = pages.search(" ".join(terms), operator="and")[:limit]
-    wanted = phrases(query)
-    exact_hits: list[Hit] = []
-    near_hits: list[Hit] = []
-    for page in Page.objects.filter(pk__in=[p.pk for p in found]).specific().order_by("path"):
-        page_url = page.url
-        for anchor, title, kind, text in page.search_units():
-            haystack = f"{title} {text}".lower()
-            if all(p in haystack for p in wanted):
-                before, match, after = excerpt(text, wanted[0] if wanted else "")
-                hit = Hit(page, page_url + anchor, title, kind, True, before, match, after)
-                exact_hits.append(hit)
-            elif not anchor:
-                near_hits.append(Hit(page, page_url, title, kind, False, *excerpt(text, "")))
-    near_hits = [h for h in near_hits if not any(e.page is h.page for e in exact_hits)]
-    return exact_hits + near_hits

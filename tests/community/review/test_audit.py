@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from community.review.registry import history_registry
 from consultation.models import Decision
-from tests.review.helpers import FACTORIES, save
+from tests.community.review.helpers import FACTORIES, save
 
 pytestmark = pytest.mark.django_db
 AUDIT = "/admin/review/audit/"

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import get_resolver
 
 from community.review.registry import history_registry
-from tests.review.helpers import FACTORIES, history_url
+from tests.community.review.helpers import FACTORIES, history_url
 
 pytestmark = pytest.mark.django_db
 

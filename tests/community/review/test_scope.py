@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from community.models import CommunityPage
-from tests.review.helpers import FACTORIES, history_url
+from tests.community.review.helpers import FACTORIES, history_url
 
 pytestmark = pytest.mark.django_db
 AUDIT = "/admin/review/audit/"

@@ -7,9 +7,9 @@ import zxingcpp
 from PIL import Image
 from wagtail.models import PageViewRestriction
 
+from cms.printable import qr_svg
 from community.models import CovenantPage, NoticePage
 from consultation.models import ConsultationPage
-from home.printable import qr_svg
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,11 @@
 import io
 
 import segno
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page, Site
 
 
 def page_qr(url: str):
@@ -55,7 +56,7 @@ class PrintableMixin(RoutablePageMixin):
         return TemplateResponse(request, self.get_template(request), context)
 
     def qr_response(self, request, fmt: str) -> HttpResponse:
-        """The QR code of the page's URL (served at <page-url>qr.svg / qr.png by home.views)."""
+        """The QR code of the page's URL (served at <page-url>qr.svg / qr.png by `qr_code`)."""
         url = self.public_url(request)
         if fmt == "svg":
             response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
@@ -64,3 +65,18 @@ class PrintableMixin(RoutablePageMixin):
         if request.GET.get("download"):
             response["Content-Disposition"] = f'attachment; filename="qr-{self.slug}.{fmt}"'
         return response
+
+
+def qr_code(request, page_path: str, fmt: str):
+    """`<page-url>qr.svg` and `qr.png`: Wagtail's page URLs end in a slash, so these need a route
+    of their own. Only live, public pages that go on a notice board have one."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    components = [c for c in page_path.split("/") if c]
+    page = site.root_page.localized.specific.route(request, components).page
+    if page.get_url(request) != f"/{page_path}" or not isinstance(page, PrintableMixin):
+        raise Http404  # a sub-route (versions/…) or a page that has no notice-board QR code
+    if not Page.objects.filter(pk=page.pk).live().public().exists():
+        raise Http404
+    return page.qr_response(request, fmt)

@@ -1,9 +1,24 @@
-"""Generate a district at scale for benchmarks: `manage.py generate_district --communities 500`.
+"""Generate a district at scale for benchmarks: `python -m bench.generate_district --communities 500`
+(with the site's settings and DATABASE_URL, like manage.py).
 
-Never run by the test suite (which tests the generator itself at a tiny size); see bench/README.md.
+A command of the benchmarks, not of the site: the apps never import bench/, so it is run as a
+module rather than registered with manage.py. The test suite runs it at a tiny size; see
+bench/README.md.
 """
 
+import os
+import sys
+
+import django
+
+if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
+    django.setup()
+
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from bench.district import Sizes, generate
 
 
 class Command(BaseCommand):
@@ -22,10 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
-        from tqdm import tqdm
-
-        from bench.district import Sizes, generate
-
         sizes = Sizes(
             articles=(min(20, options["max_articles"]), options["max_articles"]),
             versions=(1, options["max_versions"]),
@@ -58,3 +69,11 @@ class Command(BaseCommand):
             f"{report.communities} communities, {report.pages} pages in {report.seconds:.1f} s "
             f"({report.pages_per_second:.1f} pages/s); {counts}"
         )
+
+
+def main(argv: list[str]) -> None:
+    Command().run_from_argv(["python -m bench.generate_district", "generate_district", *argv])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

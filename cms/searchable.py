@@ -1,12 +1,13 @@
 """What the site search covers: a mixin for page models, and the list of searchable page types."""
 
+from wagtail.models import get_page_models
 from wagtail.search import index
 
-from home.search import ngrams, plain
+from cms.ngrams import ngrams, plain
 
 
 class ChineseSearchable:
-    """A page whose text is indexed as Chinese n-grams (see home.search).
+    """A page whose text is indexed as Chinese n-grams (see cms.ngrams).
 
     A model defines `search_text()` (HTML or text); models whose hits go deeper than the page
     (a covenant's articles) override `search_units()`.
@@ -28,7 +29,6 @@ class ChineseSearchable:
 
 
 def searchable_models() -> tuple:
-    from community.models import CovenantPage, ExperiencePage, NoticePage
-    from consultation.models import ConsultationPage
-
-    return (CovenantPage, NoticePage, ConsultationPage, ExperiencePage)
+    """Every page type that mixes in ChineseSearchable, as Wagtail knows its page models: a new
+    searchable page type is found without being listed here."""
+    return tuple(model for model in get_page_models() if issubclass(model, ChineseSearchable))

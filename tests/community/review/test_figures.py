@@ -17,7 +17,7 @@ from django.utils import timezone
 from community.models import CommunityPage, CovenantRevision
 from community.review import figures
 from community.review.figures import Period
-from tests.review.helpers import save
+from tests.community.review.helpers import save
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -77,7 +77,7 @@ def test_consultations_held_equal_the_hand_count():
 
 
 def test_an_unpublished_record_is_not_a_consultation_held(committee_xinghua, xinghua):
-    from tests.review.helpers import new_deliberation
+    from tests.community.review.helpers import new_deliberation
 
     today = timezone.localdate()
     new_deliberation(xinghua, committee_xinghua)

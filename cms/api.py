@@ -1,0 +1,25 @@
+"""What every router of our headless API shares: ids that cannot overflow the database, and the
+problem responses (Wagtail's problem+json or our own `detail`/`errors`), so each endpoint
+declares the same error shapes in OpenAPI."""
+
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import Field
+
+# Ids beyond a database integer are simply not found (422 from validation), never a server error.
+MAX_ID = 2_147_483_647
+PageId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ProblemSchema(Schema):
+    """Errors: Wagtail's problem+json (type, title, status, detail) or ours (detail, errors)."""
+
+    type: str | None = None
+    title: str | None = None
+    status: int | None = None
+    detail: Any = None
+    errors: list[Any] = []
+
+
+PROBLEMS = {404: ProblemSchema, 422: ProblemSchema}
