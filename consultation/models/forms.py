@@ -29,6 +29,9 @@ MOBILE = RegexValidator(
 )
 PERSONAL_TYPES = {"mobile"}  # plus any field labelled as a name, see asks_for_personal_data()
 NAME_WORDS = ("姓名", "名字", "联系人")
+CONSENT_REQUIRED = (
+    "表单收集姓名或手机号码，须添加一个“个人信息同意”字段，写明收集用途（个人信息保护法第十四条）。"
+)
 
 FIELD_CHOICES = (
     *FORM_FIELD_CHOICES,
@@ -150,6 +153,28 @@ class CommunityFormPage(AbstractEmailForm):
     def has_consent(self) -> bool:
         return any(f.field_type == "consent" for f in self.get_form_fields())
 
+    def publication_problem(self) -> str | None:
+        """Why this form may not be public, if it may not: it asks for a name or a phone number
+        without a consent field (个人信息保护法第十四条). The fields are read from the instance, so
+        a revision being published, or the editor's unsaved fields, are what is judged."""
+        if self.asks_for_personal_data() and not self.has_consent():
+            return CONSENT_REQUIRED
+        return None
+
+    def _going_live(self) -> bool:
+        """Whether saving this instance makes it, or another revision of it, public: Wagtail's
+        publishing sets `live` and `live_revision`, then saves (and so validates) the page."""
+        if not self.live:
+            return False
+        if self.pk is None:
+            return True
+        stored = (
+            CommunityFormPage.objects.filter(pk=self.pk)
+            .values_list("live", "live_revision_id")
+            .first()
+        )
+        return stored is None or not stored[0] or stored[1] != self.live_revision_id
+
     def window_message(self, now=None) -> str | None:
         """Why the form does not take answers now, saying when, if it does not."""
         now = now or timezone.now()
@@ -163,6 +188,24 @@ class CommunityFormPage(AbstractEmailForm):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "截止时间应晚于开始时间。"})
+        problem = self.publication_problem()
+        if problem and self._going_live():
+            raise ValidationError(problem, code="consent_required")
+
+    def save(self, *args, **kwargs):
+        """A new page that would break the consent rule is created as a draft, on every path that
+        creates one live (the editor's create view, which publishes after adding the page; a copy
+        that keeps pages live, even recursively without validation; an import). Publishing it later
+        is refused by clean(); the editor says why first (wagtail_hooks)."""
+        if self.pk is None and self.live and self.publication_problem():
+            self.live = False
+            self.has_unpublished_changes = True
+            self._created_as_draft = True
+        if getattr(self, "_created_as_draft", False) and not self.live:
+            # A copy sets its live revision and publication dates once the page exists.
+            self.live_revision = None
+            self.first_published_at = self.last_published_at = None
+        return super().save(*args, **kwargs)
 
     def serve(self, request, *args, **kwargs):
         """The page only puts the answer pipeline's result into HTML (consultation.answers)."""
