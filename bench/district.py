@@ -234,6 +234,8 @@ def add_form(community: CommunityPage, rng: random.Random, answers: int, user=No
             label="所在小组", field_type="dropdown", choices="一组\n二组\n三组", sort_order=1
         ),
         CommunityFormField(label="手机号码", field_type="mobile", required=False, sort_order=2),
+        # A form asking for a phone number is published only with a consent field (the model's rule).
+        CommunityFormField(label="同意为回访使用手机号码", field_type="consent", sort_order=3),
     ]
     _publish(community, form, user)
     add_answers(form, rng, answers)
@@ -250,6 +252,7 @@ def add_answers(form: CommunityFormPage, rng: random.Random, count: int) -> None
                     "您的建议": rng.choice(SENTENCES),
                     "所在小组": rng.choice(["一组", "二组", "三组"]),
                     "手机号码": f"138{rng.randrange(10**8):08d}",
+                    "同意为回访使用手机号码": True,
                 },
             )
             for _ in range(count)

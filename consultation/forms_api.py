@@ -1,17 +1,20 @@
 """Form endpoints of the headless API: the schema a mini-program needs to render a form natively,
-and answering it with JSON (201; 422 per field; 409 closed; 429 with Retry-After)."""
+and answering it with JSON (201; 422 per field; 409 closed; 429 with Retry-After). Answers go
+through the same pipeline as the site's form (consultation.answers); this module only speaks JSON."""
 
 import datetime
+from dataclasses import asdict
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
+from wagtail.rich_text import expand_db_html
 
 from cms.api import PROBLEMS, PageId, ProblemSchema
+from consultation.answers import API, Accepted, Answers, accept
 from consultation.models import CommunityFormPage
-from consultation.ratelimit import client_key, take
+from consultation.ratelimit import client_key
 
 router = Router(tags=["forms"])
 
@@ -85,8 +88,6 @@ def _form_page(page_id: PageId) -> CommunityFormPage:
     operation_id="forms_schema",
 )
 def form_schema(request: HttpRequest, page_id: PageId):
-    from wagtail.rich_text import expand_db_html
-
     page = _form_page(page_id)
     form = page.get_form(page=page, user=request.user)
     fields = []
@@ -109,21 +110,6 @@ def form_schema(request: HttpRequest, page_id: PageId):
     }  # fmt: skip
 
 
-def _as_form_data(page: CommunityFormPage, answers: dict[str, Any]):
-    from django.http import QueryDict
-
-    data = QueryDict(mutable=True)
-    for key, value in answers.items():
-        if isinstance(value, bool):
-            if value:
-                data[key] = "on"
-        elif isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        elif value is not None:
-            data[key] = str(value)
-    return data
-
-
 @router.post(
     "/{page_id}/submissions/",
     response={
@@ -140,31 +126,13 @@ def _as_form_data(page: CommunityFormPage, answers: dict[str, Any]):
 )
 def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
     page = _form_page(page_id)
-    message = page.window_message()
-    if message:
-        return Status(409, {"detail": message, "errors": []})
-    if not page.allow_anonymous and not request.user.is_authenticated:
-        return Status(409, {"detail": "本表单需要登录后填写。", "errors": []})
-    if payload.website:
-        honeypot = {"field": "website", "code": "honeypot", "message": "请勿填写此项。"}
-        return Status(422, {"detail": "提交未被接受。", "errors": [honeypot]})
-    if not take(f"form:{page.pk}:{client_key(request)}"):
-        response = JsonResponse({"detail": "提交太频繁，请稍后再试。", "errors": []}, status=429)
-        response["Retry-After"] = str(settings.FORM_RATE_LIMIT[1])
-        return response
-    form = page.get_form(_as_form_data(page, payload.answers), page=page, user=request.user)
-    known = set(form.fields) - {"website"}
-    unknown = sorted(set(payload.answers) - known)
-    if not form.is_valid() or unknown:
-        errors = [
-            {"field": name, "code": error.code or "invalid", "message": " ".join(error.messages)}
-            for name, field_errors in form.errors.as_data().items()
-            for error in field_errors
-        ]
-        errors += [
-            {"field": name, "code": "unknown_field", "message": "表单中没有这一项。"}
-            for name in unknown
-        ]
-        return Status(422, {"detail": "请检查填写的内容。", "errors": errors})
-    submission = page.process_form_submission(form)
-    return Status(201, {"id": submission.pk})
+    answers = Answers.from_json(payload.answers, payload.website)
+    result = accept(page, answers, client_key(request), request.user, API)
+    if isinstance(result, Accepted):
+        return Status(201, {"id": result.submission.pk})
+    body = {"detail": result.message, "errors": [asdict(e) for e in result.errors]}
+    if result.retry_after is None:
+        return Status(result.status, body)
+    response = JsonResponse(body, status=result.status)
+    response["Retry-After"] = str(result.retry_after)
+    return response

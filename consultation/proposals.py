@@ -25,7 +25,7 @@ def proposal_text(submission: CommunityFormSubmission) -> str:
     """The proposal itself: the answers to free-text questions, never a phone number or address."""
     page = submission.page.specific
     kinds = {f.clean_name: f.field_type for f in page.get_form_fields()}
-    return "\\n".join(
+    return "\n".join(
         str(value)
         for name, value in submission.form_data.items()
         if kinds.get(name) in ("multiline", "singleline") and value

@@ -97,20 +97,32 @@ def keep_the_notice_period_in_bulk(request, action_type, objects, action_class_i
 
 @hooks.register("before_publish_page")
 def require_consent_for_personal_data(request, page):
-    """A form that asks for a name or a phone number is not published without a consent field."""
-
+    """The rule is the model's (CommunityFormPage.clean refuses publishing such a form on every
+    path); the editor asks it first, to keep the draft and say why instead of failing."""
     page = page.specific
-    if (
-        isinstance(page, CommunityFormPage)
-        and page.asks_for_personal_data()
-        and not page.has_consent()
-    ):
-        _keep_as_draft(page)
-        messages.error(
-            request,
-            "未发布：表单收集姓名或手机号码，须添加一个“个人信息同意”字段，写明收集用途（个人信息保护法第十四条）。草稿已保存。",
-        )
+    problem = isinstance(page, CommunityFormPage) and page.publication_problem()
+    if problem:
+        messages.error(request, f"未发布：{problem}草稿已保存。")
         return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def require_consent_in_bulk(request, action_type, objects, action_class_instance):
+    """Bulk publish from the explorer refuses, with a message, the forms the model refuses, as the
+    latest revision of each (and of each draft form below, when descendants are published too)."""
+    if action_type != "publish":
+        return None
+    form = action_class_instance.cleaned_form
+    pages = [page for page in objects if isinstance(page.specific_deferred, CommunityFormPage)]
+    if form is not None and form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += CommunityFormPage.objects.descendant_of(page).not_live()
+    for page in pages:
+        latest = page.specific.get_latest_revision_as_object()
+        if problem := latest.publication_problem():
+            messages.error(request, f"未发布“{latest.title}”：{problem}")
+            return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -18,13 +19,19 @@ from wagtail.contrib.forms.models import (
     AbstractFormSubmission,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Revision
+
+from consultation.answers import HONEYPOT, PAGE, Accepted, Answers, accept, check_open
+from consultation.ratelimit import client_key
 
 MOBILE = RegexValidator(
     r"^1[3-9]\d{9}$", "请填写 11 位手机号码，例如 13812341234。", code="invalid_mobile"
 )
 PERSONAL_TYPES = {"mobile"}  # plus any field labelled as a name, see asks_for_personal_data()
 NAME_WORDS = ("姓名", "名字", "联系人")
+CONSENT_REQUIRED = (
+    "表单收集姓名或手机号码，须添加一个“个人信息同意”字段，写明收集用途（个人信息保护法第十四条）。"
+)
 
 FIELD_CHOICES = (
     *FORM_FIELD_CHOICES,
@@ -67,7 +74,7 @@ class CommunityFormBuilder(FormBuilder):
     @property
     def formfields(self):
         fields = super().formfields
-        fields["website"] = forms.CharField(
+        fields[HONEYPOT] = forms.CharField(
             required=False,
             label="请勿填写",
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp"}),
@@ -146,6 +153,28 @@ class CommunityFormPage(AbstractEmailForm):
     def has_consent(self) -> bool:
         return any(f.field_type == "consent" for f in self.get_form_fields())
 
+    def publication_problem(self) -> str | None:
+        """Why this form may not be public, if it may not: it asks for a name or a phone number
+        without a consent field (个人信息保护法第十四条). The fields are read from the instance, so
+        a revision being published, or the editor's unsaved fields, are what is judged."""
+        if self.asks_for_personal_data() and not self.has_consent():
+            return CONSENT_REQUIRED
+        return None
+
+    def _going_live(self) -> bool:
+        """Whether saving this instance makes it, or another revision of it, public: Wagtail's
+        publishing sets `live` and `live_revision`, then saves (and so validates) the page."""
+        if not self.live:
+            return False
+        if self.pk is None:
+            return True
+        stored = (
+            CommunityFormPage.objects.filter(pk=self.pk)
+            .values_list("live", "live_revision_id")
+            .first()
+        )
+        return stored is None or not stored[0] or stored[1] != self.live_revision_id
+
     def window_message(self, now=None) -> str | None:
         """Why the form does not take answers now, saying when, if it does not."""
         now = now or timezone.now()
@@ -159,39 +188,52 @@ class CommunityFormPage(AbstractEmailForm):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "截止时间应晚于开始时间。"})
+        problem = self.publication_problem()
+        if problem and self._going_live():
+            raise ValidationError(problem, code="consent_required")
+
+    def save(self, *args, **kwargs):
+        """A new page that would break the consent rule is created as a draft, on every path that
+        creates one live (the editor's create view, which publishes after adding the page; a copy
+        that keeps pages live, even recursively without validation; an import). Publishing it later
+        is refused by clean(); the editor says why first (wagtail_hooks)."""
+        if self.pk is None and self.live and self.publication_problem():
+            self.live = False
+            self.has_unpublished_changes = True
+            self._created_as_draft = True
+        if getattr(self, "_created_as_draft", False) and not self.live:
+            # A copy sets its live revision and publication dates once the page exists.
+            self.live_revision = None
+            self.first_published_at = self.last_published_at = None
+        return super().save(*args, **kwargs)
 
     def serve(self, request, *args, **kwargs):
-        from django.template.response import TemplateResponse
-
-        from consultation.ratelimit import client_key, take
-
-        refusal = self.window_message()
-        if refusal is None and not self.allow_anonymous and not request.user.is_authenticated:
-            refusal = "本表单需要登录后填写，请联系村(居)委会。"
-        if refusal is None and request.method == "POST":
-            form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
-            if form.data.get("website"):
-                refusal = "提交未被接受：请不要填写“请勿填写”一栏。"
-            elif not take(f"form:{self.pk}:{client_key(request)}"):
-                refusal = "提交太频繁，请稍后（约 10 分钟）再试。已提交的内容不受影响。"
-            elif form.is_valid():
-                return self.render_landing_page(
-                    request, self.process_form_submission(form), *args, **kwargs
-                )
+        """The page only puts the answer pipeline's result into HTML (consultation.answers)."""
+        if request.method == "POST":
+            answers = Answers.from_post(request.POST, request.FILES)
+            result = accept(self, answers, client_key(request), request.user, PAGE)
+            if isinstance(result, Accepted):
+                return self.render_landing_page(request, result.submission, *args, **kwargs)
+            refusal = result
         else:
+            refusal = check_open(self, request.user, PAGE)
+        form = refusal and refusal.form
+        if form is None:  # nothing read yet (a GET, or refused before the answers)
             form = self.get_form(page=self, user=request.user)
         context = self.get_context(request)
-        context.update({"form": form, "refusal": refusal})
-        status = 429 if refusal and "频繁" in refusal else 200
-        return TemplateResponse(request, self.get_template(request), context, status=status)
+        context.update({"form": form, "refusal": refusal.message if refusal else None})
+        response = TemplateResponse(
+            request, self.get_template(request), context, status=refusal.status if refusal else 200
+        )
+        if refusal and refusal.retry_after is not None:
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
 
     def get_submission_class(self):
         return CommunityFormSubmission
 
     def _labels_by_revision(self) -> dict[int, dict[str, tuple[str, str]]]:
         """{revision id: {field name: (label, type)}} for every form revision that has answers."""
-        from wagtail.models import Revision
-
         ids = (
             CommunityFormSubmission.objects.filter(page=self)
             .values_list("page_revision", flat=True)
@@ -239,12 +281,13 @@ class CommunityFormPage(AbstractEmailForm):
 
     @property
     def submissions_list_view_class(self):
+        # Wagtail's admin views need the app registry, which is not ready while models load.
         from consultation.submissions import CommunitySubmissionsListView
 
         return CommunitySubmissionsListView
 
     def process_form_submission(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        data = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT}
         return CommunityFormSubmission.objects.create(
             form_data=data, page=self, page_revision_id=self.live_revision_id
         )

@@ -1,0 +1,213 @@
+"""One answer pipeline for every surface that takes a resident's answers to a form: the site's own
+HTML page and the JSON API of the mini-program. Both ask the same questions in the same order
+(window → login → honeypot → rate limit → validation) and only put the result into HTML or JSON,
+so that a rule added here holds everywhere, and a status or a wait time never depends on wording.
+
+This module does not import the models: CommunityFormPage.serve() calls it, so the models import
+it at load time, and the page's own methods (window_message, get_form, process_form_submission)
+are all it needs."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.http import QueryDict
+
+from consultation.ratelimit import take
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.forms import BaseForm
+    from django.utils.datastructures import MultiValueDict
+
+    from consultation.models import CommunityFormPage, CommunityFormSubmission
+
+HONEYPOT = "website"  # a field people do not see; anything in it was typed by a bot
+
+
+class Code(StrEnum):
+    CLOSED = "closed"  # outside opens_at..closes_at
+    LOGIN_REQUIRED = "login_required"
+    HONEYPOT = "honeypot"
+    RATE_LIMITED = "rate_limited"
+    INVALID = "invalid"  # at least one field failed validation (errors say which)
+    UNKNOWN_FIELD = "unknown_field"  # every field was fine, but the client named one we lack
+
+
+@dataclass(frozen=True)
+class Surface:
+    """How one surface words each refusal, and the HTTP status it answers it with.
+
+    Messages are templates: {detail} is the page's own sentence (when it opens or closed), {minutes}
+    the wait before answering again. A code with no status is answered 200: the page is shown again
+    with what the resident typed."""
+
+    name: str
+    messages: dict[Code, str]
+    statuses: dict[Code, int]
+
+
+API = Surface(
+    "api",
+    messages={
+        Code.CLOSED: "{detail}",
+        Code.LOGIN_REQUIRED: "本表单需要登录后填写。",
+        Code.HONEYPOT: "提交未被接受。",
+        Code.RATE_LIMITED: "提交太频繁，请稍后再试。",
+        Code.INVALID: "请检查填写的内容。",
+        Code.UNKNOWN_FIELD: "请检查填写的内容。",
+    },
+    statuses={
+        Code.CLOSED: 409,
+        Code.LOGIN_REQUIRED: 409,
+        Code.HONEYPOT: 422,
+        Code.RATE_LIMITED: 429,
+        Code.INVALID: 422,
+        Code.UNKNOWN_FIELD: 422,
+    },
+)
+
+PAGE = Surface(
+    "page",
+    messages={
+        Code.CLOSED: "{detail}",
+        Code.LOGIN_REQUIRED: "本表单需要登录后填写，请联系村(居)委会。",
+        Code.HONEYPOT: "提交未被接受：请不要填写“请勿填写”一栏。",
+        Code.RATE_LIMITED: "提交太频繁，请稍后（约 {minutes} 分钟）再试。已提交的内容不受影响。",
+        # The form itself says what is wrong, next to each field.
+        Code.INVALID: "",
+        Code.UNKNOWN_FIELD: "",
+    },
+    statuses={Code.RATE_LIMITED: 429},
+)
+
+FIELD_MESSAGES = {
+    Code.HONEYPOT: "请勿填写此项。",
+    Code.UNKNOWN_FIELD: "表单中没有这一项。",
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What a resident sent, whichever surface it came through.
+
+    `named` is set when the client chose the names itself (JSON): each must then be a field of the
+    form, so a typo is not silently dropped. A browser's post also carries its CSRF token, so the
+    page's names are not checked."""
+
+    data: QueryDict
+    files: MultiValueDict | None = None
+    honeypot: str = ""
+    named: frozenset[str] | None = None
+
+    @classmethod
+    def from_post(cls, post: QueryDict, files: MultiValueDict | None = None) -> Answers:
+        return cls(post, files, honeypot=post.get(HONEYPOT, ""))
+
+    @classmethod
+    def from_json(cls, answers: Mapping[str, Any], honeypot: str = "") -> Answers:
+        """JSON values as a browser would post them: true as "on", lists as repeated values."""
+        data = QueryDict(mutable=True)
+        for key, value in answers.items():
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list):
+                data.setlist(key, [str(v) for v in value])
+            elif value is not None:
+                data[key] = str(value)
+        return cls(data, honeypot=honeypot, named=frozenset(answers))
+
+
+@dataclass(frozen=True)
+class Accepted:
+    submission: CommunityFormSubmission
+
+
+@dataclass(frozen=True)
+class Refused:
+    code: Code
+    message: str
+    status: int
+    field: str | None = None
+    errors: tuple[FieldError, ...] = ()
+    retry_after: int | None = None  # seconds, when asked to wait
+    # The bound form, once the answers were read, so that the page can show them again.
+    form: BaseForm | None = dataclasses.field(default=None, compare=False, repr=False)
+
+
+def wait_seconds() -> int:
+    """How long a client that hit the limit waits: the whole window, since it is not sliding."""
+    return settings.FORM_RATE_LIMIT[1]
+
+
+def _refuse(code: Code, surface: Surface, detail: str = "", **extra: Any) -> Refused:
+    minutes = math.ceil(wait_seconds() / 60)
+    message = surface.messages[code].format(detail=detail, minutes=minutes)
+    return Refused(code, message, surface.statuses.get(code, 200), **extra)
+
+
+def check_open(
+    page: CommunityFormPage, user: AbstractBaseUser | AnonymousUser, surface: Surface = API
+) -> Refused | None:
+    """Why this user cannot answer the form now, before reading any answer (a page shows it
+    instead of the form)."""
+    detail = page.window_message()
+    if detail is not None:
+        return _refuse(Code.CLOSED, surface, detail)
+    if not page.allow_anonymous and not user.is_authenticated:
+        return _refuse(Code.LOGIN_REQUIRED, surface)
+    return None
+
+
+def _form_errors(form: BaseForm, named: frozenset[str] | None) -> tuple[FieldError, ...]:
+    errors = [
+        FieldError(name, error.code or "invalid", " ".join(error.messages))
+        for name, field_errors in form.errors.as_data().items()
+        for error in field_errors
+    ]
+    if named is not None:
+        unknown = sorted(named - (set(form.fields) - {HONEYPOT}))
+        message = FIELD_MESSAGES[Code.UNKNOWN_FIELD]
+        errors += [FieldError(name, Code.UNKNOWN_FIELD, message) for name in unknown]
+    return tuple(errors)
+
+
+def accept(
+    page: CommunityFormPage,
+    answers: Answers,
+    client: str,
+    user: AbstractBaseUser | AnonymousUser,
+    surface: Surface = API,
+) -> Accepted | Refused:
+    """Store one answer, or say why not. `client` is ratelimit.client_key() of the request.
+
+    A refusal never touches what is stored: answers already given stay as they are."""
+    refusal = check_open(page, user, surface)
+    if refusal is not None:
+        return refusal
+    form = page.get_form(answers.data, answers.files, page=page, user=user)
+    if answers.honeypot:
+        error = FieldError(HONEYPOT, Code.HONEYPOT, FIELD_MESSAGES[Code.HONEYPOT])
+        return _refuse(Code.HONEYPOT, surface, field=HONEYPOT, errors=(error,), form=form)
+    if not take(f"form:{page.pk}:{client}"):
+        return _refuse(Code.RATE_LIMITED, surface, retry_after=wait_seconds(), form=form)
+    valid = form.is_valid()
+    errors = _form_errors(form, answers.named)
+    if errors:
+        code = Code.UNKNOWN_FIELD if valid else Code.INVALID
+        return _refuse(code, surface, errors=errors, form=form)
+    return Accepted(page.process_form_submission(form))
