@@ -1,4 +1,4 @@
-"""Print views and QR codes for pages that go on the notice board (DESIGN.md § Public URLs).
+"""Print views and QR codes for pages that go on the notice board (docs/site.md).
 
 `<page-url>print/` is an A4 page with the page's QR code and URL in the footer; `qr.svg` and
 `qr.png` are the QR code alone, for the committee to print or paste into a notice.

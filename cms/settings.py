@@ -222,7 +222,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
-# Days an agenda must be public before its consultation (提前通报); DOMAIN.md §3, local practice.
+# Days an agenda must be public before its consultation (提前通报); docs/consultations.md, local practice.
 CONSULTATION_NOTICE_DAYS = env.int("CONSULTATION_NOTICE_DAYS", default=3)
 # Days after which an agenda with no new implementation update is flagged on the dashboard.
 FEEDBACK_OVERDUE_DAYS = 30

@@ -17,5 +17,5 @@ class CommunityConfig(AppConfig):
         guard.connect()
         permissions.connect()
         figures.register()
-        # Our routers join Wagtail's API before its URLs are read (DESIGN.md § Headless API).
+        # Our routers join Wagtail's API before its URLs are read (docs/api.md).
         api.add_router("/covenants/", router)

@@ -1,6 +1,6 @@
 """The one permission policy: "may this user do X to this community's Y" and "which communities
 may this user see", asked by every admin view, modeladmin scope, chooser, the review desk, the
-procedure's steps and the API (DESIGN.md § Roles).
+procedure's steps and the API (docs/roles.md).
 
 A user's managed roles are read once and kept on the user object, which Django builds afresh
 for each request: one query per request, however many questions a page asks. Changing a user's
@@ -28,7 +28,7 @@ COMMITTEE = Role.Kind.COMMITTEE
 REVIEWER = Role.Kind.REVIEWER
 DISTRICT = Role.Kind.DISTRICT
 
-# Who may read personal data (speakers' names) of a community's records (DOMAIN: personal data).
+# Who may read personal data (speakers' names) of a community's records (docs/roles.md, personal data).
 PERSONAL_DATA_READERS = frozenset({COMMITTEE, DISTRICT})
 
 _CACHE_ATTRIBUTE = "_community_policy"

@@ -1,4 +1,4 @@
-"""The three managed roles and `sync_roles`, which creates and repairs them (DESIGN.md § Roles).
+"""The three managed roles and `sync_roles`, which creates and repairs them (docs/roles.md).
 What a role may do is asked of the one permission policy, community/permissions.py.
 
 Each role is an auth Group linked to its page by a `Role` row. Syncing makes every managed
