@@ -7,7 +7,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
-from community.models import CovenantRevision, Role
+from community.models import CovenantRevision, Role, TownshipPage
 
 
 class DeclaredFiltersIndexView(IndexView):
@@ -57,13 +57,9 @@ class TownshipFilter(SimpleListFilter):
     parameter_name = "township"
 
     def lookups(self, request, model_admin):
-        from community.models import TownshipPage
-
         return [(t.pk, t.title) for t in TownshipPage.objects.order_by("path")]
 
     def queryset(self, request, queryset):
-        from community.models import TownshipPage
-
         township = TownshipPage.objects.filter(pk=self.value()).first() if self.value() else None
         if township is None:
             return queryset
