@@ -8,31 +8,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from community import forms as step_forms
-from community import transitions
 from community.diff import diff_covenants
-from community.models import CommunityPage, CovenantPage, CovenantRevision, Role, Stage
+from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
+from community.models.vote import VOTE_FIELDS
 from community.permissions import policy_for, within
-from community.transitions import STEPS, ProcedureError, available_steps
+from community.steps import ProcedureError, may_take
+from community.transitions import START, available_steps, step_named
 
-STEP_FORMS = {
-    "opinions": step_forms.OpinionsForm,
-    "drafting": step_forms.DraftingForm,
-    "submit": step_forms.SubmitForm,
-    "review": step_forms.ReviewForm,
-    "vote": step_forms.VoteForm,
-    "filing": step_forms.FilingForm,
-    "publish": step_forms.PublishForm,
-    "withdraw": step_forms.WithdrawForm,
-}
 STAGE_FIELDS = {
     "征集民意": ["reason", "soliciting_started_on", "opinions_received", "opinions_summary"],
     "拟定草案与审核": ["draft_revision", "submitted_on", "reviewer", "reviewed_on", "review_opinion", "review_passed"],
-    "审议表决": [
-        "meeting_kind", "meeting_date", "notice_date", "eligible", "present", "households",
-        "households_represented", "women_present", "votes_for", "votes_against", "abstentions",
-        "authorisation", "voted_revision",
-    ],
+    "审议表决": [*VOTE_FIELDS, "authorisation", "voted_revision"],
     "备案与公布": ["filing_authority", "filing_number", "filed_on", "version_label", "published_on", "effective_on"],
 }  # fmt: skip
 HIDDEN_IN_HISTORY = {"updated_at", "created_at", "id"}
@@ -86,13 +72,9 @@ def _text_diff(revision: CovenantRevision):
     if proposed is None:
         return None, []
     earlier = (
-        CovenantRevision.objects.adopted()
-        .filter(covenant_id=revision.covenant_id, published_on__isnull=False)
-        .exclude(pk=revision.pk)
-        .filter(created_at__lt=revision.created_at)
+        CovenantRevision.objects.filter(covenant_id=revision.covenant_id)
         .select_related("voted_revision")
-        .order_by("-published_on", "-pk")
-        .first()
+        .in_force(before=revision)
     )
     new_articles = proposed.as_object().articles()
     old_articles = earlier.voted_revision.as_object().articles() if earlier else []
@@ -114,7 +96,7 @@ def revision_detail(request, pk: int):
         "header_icon": "doc-full",
         "revision": revision,
         "sections": _field_rows(revision),
-        "steps": [(name, STEPS[name][0]) for name in available_steps(revision, request.user)],
+        "steps": [(step.name, step.label) for step in available_steps(revision, request.user)],
         "timeline": _history(revision),
         "live_revision_id": covenant.live_revision_id,
         "live_matches_vote": revision.stage != Stage.PUBLISHED
@@ -125,45 +107,28 @@ def revision_detail(request, pk: int):
 
 
 def revision_step(request, pk: int, step: str):
-    if step not in STEPS:
+    found = step_named(step)
+    if found is None:
         raise Http404
     revision = _scoped(request, pk)
-    if step not in available_steps(revision, request.user):
+    if found not in available_steps(revision, request.user):
         raise PermissionDenied
-    label, _stage, _roles, action = STEPS[step]
-    form_class = STEP_FORMS[step]
-    kwargs = {"community_kind": revision.community.kind} if step == "vote" else {}
-    initial = _initial(revision, step)
-    form = form_class(request.POST or None, initial=initial, **kwargs)
+    form = found.form(revision, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action(revision, request.user, **form.cleaned_data)
+            found.run(revision, request.user, **form.cleaned_data)
         except ProcedureError as error:
-            for violation in error.violations:
-                form.add_error(
-                    violation.field if violation.field in form.fields else None, violation.message
-                )
+            error.apply_to(form)
         else:
-            messages.success(request, f"{label}：已完成。")
+            messages.success(request, found.success)
             return redirect("community_revision_detail", revision.pk)
     context = {
-        "page_title": f"{label} · {revision}",
+        "page_title": f"{found.label} · {revision}",
         "header_icon": "doc-full",
         "form": form,
         "revision": revision,
     }
     return TemplateResponse(request, "community/admin/revision_step.html", context)
-
-
-def _initial(revision: CovenantRevision, step: str) -> dict:
-    community = revision.community
-    if step == "vote":
-        return {"eligible": community.adult_residents, "households": community.households}
-    if step == "filing":
-        township = community.get_parent()
-        suffix = "办事处" if township.title.endswith("街道") else "人民政府"
-        return {"authority": f"{township.title}{suffix}"}
-    return {}
 
 
 def start_list(request):
@@ -192,22 +157,16 @@ def start(request, page_id: int):
     community = covenant.get_parent().specific
     if not CommunityPage.objects.for_user(request.user).filter(pk=community.pk).exists():
         raise Http404
-    if not (
-        request.user.is_superuser
-        or Role.Kind.COMMITTEE in policy_for(request.user).kinds_in(community)
-    ):
+    if not may_take(START, request.user, community):
         raise PermissionDenied
-    form = step_forms.StartForm(request.POST or None)
+    form = START.form(None, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            revision = transitions.start_revision(covenant, request.user, **form.cleaned_data)
+            revision = START.run(covenant, request.user, **form.cleaned_data)
         except ProcedureError as error:
-            for violation in error.violations:
-                form.add_error(
-                    violation.field if violation.field in form.fields else None, violation.message
-                )
+            error.apply_to(form)
         else:
-            messages.success(request, "已发起修订，进入“征集民意”阶段。")
+            messages.success(request, START.success)
             return redirect("community_revision_detail", revision.pk)
     context = {
         "page_title": f"发起修订 · {covenant.title}",
@@ -229,13 +188,13 @@ def review_queue(request):
     for r in revisions:
         if r.community_id not in kinds_by_community:
             kinds_by_community[r.community_id] = policy_for(request.user).kinds_in(r.community)
-        rows.append((r, available_steps(r, request.user, kinds_by_community[r.community_id])))
-    context = {"page_title": "待审核与备案", "header_icon": "tasks", "rows": rows, "steps": STEPS}
+        steps = available_steps(r, request.user, kinds_by_community[r.community_id])
+        rows.append((r, [step.name for step in steps]))
+    context = {"page_title": "待审核与备案", "header_icon": "tasks", "rows": rows}
     return TemplateResponse(request, "community/admin/review_queue.html", context)
 
 
 def revision_urls():
-
     return [
         path("covenants/queue/", review_queue, name="community_review_queue"),
         path("covenants/start/", start_list, name="community_start_list"),

@@ -3,31 +3,36 @@ clause-level diff between two of them. Anonymous callers see live, public covena
 
 import datetime
 
+from django.db import models
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import Field, create_model
 
 from cms.api import MAX_ID, PROBLEMS, PageId
 from community.diff import ArticleChange
 from community.models import CovenantPage
+from community.models.vote import VOTE_FIELDS, VoteRecord
 
 router = Router(tags=["covenants"])
 
 
-class VersionSchema(Schema):
+# A version's tally as served: every vote field but the notice date and the women present, which
+# the API has never served (adding them changes the API).
+SERVED_VOTE_FIELDS = tuple(n for n in VOTE_FIELDS if n not in ("notice_date", "women_present"))
+
+
+def _served_type(name: str) -> type:
+    field = VoteRecord._meta.get_field(name)
+    if isinstance(field, models.DateField):
+        return datetime.date | None
+    return int | None if isinstance(field, models.PositiveIntegerField) else str
+
+
+class VersionBase(Schema):
     id: int
     label: str
-    meeting_kind: str
     meeting_kind_label: str
-    meeting_date: datetime.date | None
-    eligible: int | None
-    present: int | None
-    households: int | None
-    households_represented: int | None
-    votes_for: int | None
-    votes_against: int | None
-    abstentions: int | None
     authorisation: str
     filing_authority: str
     filing_number: str
@@ -35,6 +40,13 @@ class VersionSchema(Schema):
     published_on: datetime.date | None
     effective_on: datetime.date | None
     in_force: bool
+
+
+VersionSchema = create_model(
+    "VersionSchema",
+    __base__=VersionBase,
+    **{name: (_served_type(name), ...) for name in SERVED_VOTE_FIELDS},
+)
 
 
 class ArticleRefSchema(Schema):
@@ -89,9 +101,8 @@ def _version(version, in_force_id) -> dict:
         **{
             name: getattr(version, name)
             for name in (
-                "meeting_kind", "meeting_date", "eligible", "present", "households", "households_represented",
-                "votes_for", "votes_against", "abstentions", "authorisation", "filing_authority",
-                "filing_number", "filed_on", "published_on", "effective_on",
+                *SERVED_VOTE_FIELDS, "authorisation", "filing_authority", "filing_number",
+                "filed_on", "published_on", "effective_on",
             )
         },
     }  # fmt: skip
@@ -132,9 +143,7 @@ def _change(change: ArticleChange) -> dict:
 def versions(request: HttpRequest, page_id: PageId):
     covenant = _covenant(page_id)
     adopted = list(covenant.versions())
-    in_force = next(
-        (v.pk for v in adopted if v.voted_revision_id == covenant.live_revision_id), None
-    )
+    in_force = adopted[0].pk if adopted else None  # versions() lists the version in force first
     return [_version(v, in_force) for v in adopted]
 
 

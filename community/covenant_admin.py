@@ -58,11 +58,9 @@ class TownshipFilter(SimpleListFilter):
     parameter_name = "township"
 
     def lookups(self, request, model_admin):
-
         return [(t.pk, t.title) for t in TownshipPage.objects.order_by("path")]
 
     def queryset(self, request, queryset):
-
         township = TownshipPage.objects.filter(pk=self.value()).first() if self.value() else None
         if township is None:
             return queryset

@@ -1,8 +1,14 @@
-"""One small form per procedure step; the admin views hand their cleaned data to community.transitions."""
+"""One small form per procedure step; the admin views hand their cleaned data to community.transitions.
+
+Each form is made for the revision its step acts on (StepForm), so a step that suggests values
+from the community (the vote's 应到人数, the filing authority) says so in its own form."""
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
+from community.models import CovenantRevision
+from community.models.vote import VOTE_FIELDS
 from community.procedures import MEETING_LABELS, MEETINGS_FOR
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -13,25 +19,38 @@ def _today():
     return timezone.localdate()
 
 
-class StartForm(forms.Form):
+class StepForm(forms.Form):
+    """A step's form, bound to the revision the step acts on (none for starting one)."""
+
+    def __init__(self, data=None, *, revision: CovenantRevision | None = None, **kwargs):
+        self.revision = revision
+        if revision is not None:
+            kwargs.setdefault("initial", self.initial_for(revision))
+        super().__init__(data, **kwargs)
+
+    def initial_for(self, revision: CovenantRevision) -> dict:
+        return {}
+
+
+class StartForm(StepForm):
     reason = forms.CharField(label="修订缘由", widget=forms.Textarea(attrs={"rows": 3}))
     started_on = forms.DateField(label="征集开始日期", initial=_today, widget=DATE)
 
 
-class OpinionsForm(forms.Form):
+class OpinionsForm(StepForm):
     received = forms.IntegerField(label="收到意见条数", min_value=0, max_value=MAX_COUNT)
     summary = forms.CharField(label="意见汇总", widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class DraftingForm(forms.Form):
+class DraftingForm(StepForm):
     reason = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(StepForm):
     submitted_on = forms.DateField(label="提请审核日期", initial=_today, widget=DATE)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StepForm):
     passed = forms.TypedChoiceField(
         label="审查结论",
         choices=[("1", "通过，同意提交表决"), ("0", "不通过，退回修改")],
@@ -42,42 +61,55 @@ class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(label="审核日期", initial=_today, widget=DATE)
 
 
-class VoteForm(forms.Form):
-    meeting_kind = forms.ChoiceField(label="会议类型")
-    meeting_date = forms.DateField(label="会议日期", widget=DATE)
-    notice_date = forms.DateField(
-        label="会议通知日期", required=False, widget=DATE, help_text="村民会议须提前十天通知。"
-    )
-    eligible = forms.IntegerField(
-        label="应到人数",
-        min_value=0,
-        max_value=MAX_COUNT,
-        help_text="18周岁以上村(居)民人数，或代表会议组成人员数。",
-    )
-    present = forms.IntegerField(label="到会人数", min_value=0, max_value=MAX_COUNT)
-    households = forms.IntegerField(label="总户数", min_value=0, max_value=MAX_COUNT)
-    households_represented = forms.IntegerField(
-        label="到会代表的户数", min_value=0, max_value=MAX_COUNT, initial=0
-    )
-    women_present = forms.IntegerField(label="到会女性人数", min_value=0, max_value=MAX_COUNT)
-    votes_for = forms.IntegerField(label="赞成", min_value=0, max_value=MAX_COUNT)
-    votes_against = forms.IntegerField(label="反对", min_value=0, max_value=MAX_COUNT, initial=0)
-    abstentions = forms.IntegerField(label="弃权", min_value=0, max_value=MAX_COUNT, initial=0)
+def _vote_formfield(model_field: models.Field, **kwargs) -> forms.Field:
+    """A vote is recorded whole: every count is asked for (up to MAX_COUNT), the notice date only
+    where the meeting needs one; counts that are usually none start at 0."""
+    kwargs.setdefault("required", model_field.name != "notice_date")
+    if isinstance(model_field, models.PositiveIntegerField):
+        kwargs["max_value"] = MAX_COUNT
+    if model_field.name in ("households_represented", "votes_against", "abstentions"):
+        kwargs["initial"] = 0
+    return model_field.formfield(**kwargs)
 
-    def __init__(self, *args, community_kind: str, **kwargs):
-        super().__init__(*args, **kwargs)
+
+class VoteForm(StepForm, forms.ModelForm):
+    """The tally, field for field the model's (VOTE_FIELDS); the meetings offered are those that
+    may vote in this community. The instance is a throwaway: community.transitions records."""
+
+    class Meta:
+        model = CovenantRevision
+        fields = VOTE_FIELDS
+        formfield_callback = _vote_formfield
+        labels = {"households_represented": "到会代表的户数"}
+        help_texts = {
+            "notice_date": "村民会议须提前十天通知。",
+            "eligible": "18周岁以上村(居)民人数，或代表会议组成人员数。",
+        }
+        widgets = {"meeting_date": DATE, "notice_date": DATE}
+
+    def __init__(self, data=None, *, revision: CovenantRevision, **kwargs):
+        super().__init__(data, revision=revision, **kwargs)
         self.fields["meeting_kind"].choices = [
-            (k.value, MEETING_LABELS[k]) for k in MEETINGS_FOR[community_kind]
+            (k.value, MEETING_LABELS[k]) for k in MEETINGS_FOR[revision.community.kind]
         ]
 
+    def initial_for(self, revision: CovenantRevision) -> dict:
+        community = revision.community
+        return {"eligible": community.adult_residents, "households": community.households}
 
-class FilingForm(forms.Form):
+
+class FilingForm(StepForm):
     authority = forms.CharField(label="备案机关", max_length=100)
     number = forms.CharField(label="备案编号", max_length=60)
     filed_on = forms.DateField(label="备案日期", initial=_today, widget=DATE)
 
+    def initial_for(self, revision: CovenantRevision) -> dict:
+        township = revision.community.get_parent()
+        suffix = "办事处" if township.title.endswith("街道") else "人民政府"
+        return {"authority": f"{township.title}{suffix}"}
 
-class PublishForm(forms.Form):
+
+class PublishForm(StepForm):
     version_label = forms.CharField(label="版本名称", max_length=60, help_text="例如：2026年修订")
     published_on = forms.DateField(label="公布日期", initial=_today, widget=DATE)
     effective_on = forms.DateField(
@@ -85,5 +117,5 @@ class PublishForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(StepForm):
     reason = forms.CharField(label="撤回理由", widget=forms.Textarea(attrs={"rows": 3}))

@@ -46,25 +46,32 @@ class CommunityPolicy:
     def __init__(self, user):
         self.user = user
 
-    @cached_property
+    # The user's own flags are read each time (cheap, and a script may change them); only the
+    # roles, which cost a query, are kept.
+    @property
     def active(self) -> bool:
         user = self.user
         return bool(user and user.is_authenticated and user.is_active and user.pk)
 
-    @cached_property
+    @property
     def superuser(self) -> bool:
         return self.active and self.user.is_superuser
 
     @cached_property
     def roles(self) -> tuple[Role, ...]:
-        if not self.active:
+        if not (self.user and self.user.is_authenticated and self.user.pk):
             return ()
         return tuple(Role.objects.filter(group__user=self.user).select_related("page"))
 
-    @cached_property
+    @property
+    def held(self) -> tuple[Role, ...]:
+        """The roles that count: none while the user is inactive."""
+        return self.roles if self.active else ()
+
+    @property
     def kinds(self) -> frozenset[str]:
         """The kinds of role the user holds anywhere."""
-        return frozenset(role.kind for role in self.roles)
+        return frozenset(role.kind for role in self.held)
 
     # Which communities
 
@@ -76,7 +83,7 @@ class CommunityPolicy:
         if self.superuser or DISTRICT in self.kinds:
             return None
         scope = Q(pk__in=[])
-        for role in self.roles:
+        for role in self.held:
             if role.kind == COMMITTEE:
                 scope |= Q(pk=role.page_id)
             elif role.kind == REVIEWER and role.page is not None:
@@ -92,14 +99,14 @@ class CommunityPolicy:
         pages = _community_model().objects.all()
         if self.superuser:
             return pages
-        return pages.filter(pk__in=[r.page_id for r in self.roles if r.kind == COMMITTEE])
+        return pages.filter(pk__in=[r.page_id for r in self.held if r.kind == COMMITTEE])
 
     def kinds_in(self, community) -> set[str]:
         """The roles the user holds over `community`: committee, reviewer (of its township),
         district."""
         township_path = community.path[: -community.steplen]
         kinds = set()
-        for role in self.roles:
+        for role in self.held:
             if role.kind == DISTRICT:
                 kinds.add(DISTRICT)
             elif role.kind == COMMITTEE and role.page_id == community.pk:
@@ -130,10 +137,14 @@ class CommunityPolicy:
     def may_use_desk(self) -> bool:
         """The review desk and the records' lists: anyone holding a managed role, and site
         administrators; what each sees is then scoped by `communities()`."""
-        return self.superuser or bool(self.roles)
+        return self.superuser or bool(self.held)
 
     def is_district(self) -> bool:
         return self.superuser or DISTRICT in self.kinds
+
+    def may_unpublish_covenant(self) -> bool:
+        """A covenant's live text is the adopted one: only site administrators take it down."""
+        return self.superuser
 
     def sees_every_draft(self) -> bool:
         """Choosers list other communities' drafts only to site administrators."""

@@ -1,4 +1,4 @@
-"""Consultation rules as plain functions over values (DOMAIN.md §3–4)."""
+"""Consultation rules as plain functions over values (docs/consultations.md)."""
 
 import datetime
 

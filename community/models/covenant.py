@@ -1,170 +1,63 @@
 """CovenantPage: a 村规民约, 居民公约 or 自治章程, its text as chapters (章) of articles (条).
 
-The live text changes only through a completed procedure (CovenantRevision): whatever path tries
-to publish a covenant (the editor's button, a schedule, `revision.publish()`, the API) is refused
-unless `publishing_adopted_revision()` authorised exactly that revision.
+What describes the text (its blocks, articles and numbering) is in community.models.outline; what
+keeps the live text to a completed procedure (CovenantRevision) is in community.models.guard.
 """
 
-import contextlib
 import hashlib
-import html
 import json
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import strip_tags
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Page, Revision
+from wagtail.rich_text import expand_db_html
 
+from cms.cache import generation
 from cms.ngrams import plain
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
-from community.numbering import article_label, chapter_label
-
-ARTICLE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
-FINE_WORDS = ("罚款", "罚金")
-
-_authorised_revision: ContextVar[int | None] = ContextVar(
-    "authorised_covenant_revision", default=None
+from community.models.guard import (
+    PUBLISH_REFUSED,
+    CovenantPermissionTester,
+    CovenantPublishRefused,
+    is_pinned,
+    publishing_adopted_revision,
+    refuse_unauthorised_publish,
 )
-
-
-class CovenantPublishRefused(PermissionDenied):
-    pass
-
-
-PUBLISH_REFUSED = (
-    "村规民约、居民公约只能按法定程序公布：请在“公约修订”中完成征集民意、拟定草案、提请审核、审议表决和备案，"
-    "由“公布”一步发布表决通过的文本。"
+from community.models.outline import (
+    ARTICLE_FEATURES,
+    FINE_WORDS,
+    Article,
+    Chapter,
+    ChapterBlock,
+    body_blocks,
+    outline_of,
 )
+from community.models.revision import CovenantRevision, CovenantRevisionQuerySet
 
-
-@contextlib.contextmanager
-def publishing_adopted_revision(revision_id: int):
-    """Authorise publishing this one Wagtail revision (the voted one) while the block runs."""
-    token = _authorised_revision.set(revision_id)
-    try:
-        yield
-    finally:
-        _authorised_revision.reset(token)
-
-
-class ChapterBlock(blocks.StructBlock):
-    title = blocks.CharBlock(label="章名", help_text="例如：总则。编号（第一章）自动生成。")
-    articles = blocks.ListBlock(
-        blocks.RichTextBlock(features=ARTICLE_FEATURES, label="条文"),
-        label="条",
-        help_text="每一项为一条；编号（第一条……）按全文顺序自动生成。",
-    )
-
-    class Meta:
-        icon = "folder-open-inverse"
-        label = "章"
-
-
-@dataclass
-class Article:
-    id: str
-    number: int
-    html: str  # the stored rich text (link references not yet expanded)
-    chapter_id: str | None = None
-    chapter_number: int | None = None
-    chapter_title: str = ""
-
-    @property
-    def label(self) -> str:
-        return article_label(self.number)
-
-    @property
-    def chapter_label(self) -> str:
-        return chapter_label(self.chapter_number) if self.chapter_number else ""
-
-    @property
-    def text(self) -> str:
-        return html.unescape(strip_tags(self.html)).strip()
-
-    @property
-    def mentions_fine(self) -> bool:
-        return any(word in self.text for word in FINE_WORDS)
-
-
-@dataclass
-class Chapter:
-    id: str | None
-    number: int | None
-    title: str
-    articles: list[Article] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return chapter_label(self.number) if self.number else ""
-
-
-def outline_of(body) -> list[Chapter]:
-    """Chapters with their articles, numbered in document order. Articles outside any chapter
-    form a chapter without number or title."""
-    chapters: list[Chapter] = []
-    article_no = chapter_no = 0
-    for block in body:
-        if block.block_type == "chapter":
-            chapter_no += 1
-            chapter = Chapter(block.id, chapter_no, block.value["title"])
-            chapters.append(chapter)
-            children = [(child.id, child.value) for child in block.value["articles"].bound_blocks]
-        else:
-            if not chapters or chapters[-1].number is not None:
-                chapters.append(Chapter(None, None, ""))
-            chapter = chapters[-1]
-            children = [(block.id, block.value)]
-        for article_id, value in children:
-            article_no += 1
-            chapter.articles.append(
-                Article(
-                    article_id, article_no, value.source, chapter.id, chapter.number, chapter.title
-                )
-            )
-    return chapters
-
-
-def is_pinned(revision_id: int) -> bool:
-    """Whether a covenant procedure points at this Wagtail revision (submitted, reviewed, voted)."""
-    from community.models.revision import CovenantRevision
-
-    return CovenantRevision.objects.filter(
-        models.Q(draft_revision=revision_id)
-        | models.Q(reviewed_revision=revision_id)
-        | models.Q(voted_revision=revision_id)
-    ).exists()
-
-
-def _stream_json(value) -> str:
-    field = CovenantPage._meta.get_field("body")
-    return json.dumps(field.get_prep_value(field.to_python(value)), sort_keys=True, default=str)
-
-
-class CovenantPermissionTester(PagePermissionTester):
-    """Nobody publishes a covenant from the editor; unpublishing is left to site administrators;
-    nobody deletes a covenant whose procedure is on record."""
-
-    def can_publish(self) -> bool:
-        return False
-
-    def can_unpublish(self) -> bool:
-        return self.user.is_active and self.user.is_superuser and super().can_unpublish()
-
-    def can_delete(self, ignore_bulk=False) -> bool:
-        """A covenant with a procedure on record is kept: its history is never deleted."""
-        return not self.page.procedure_revisions.exists() and super().can_delete(ignore_bulk)
+# Imported from here before the split; kept so those imports keep working.
+__all__ = [
+    "ARTICLE_FEATURES",
+    "FINE_WORDS",
+    "PUBLISH_REFUSED",
+    "Article",
+    "Chapter",
+    "ChapterBlock",
+    "CovenantPage",
+    "CovenantPermissionTester",
+    "CovenantPublishRefused",
+    "is_pinned",
+    "outline_of",
+    "publishing_adopted_revision",
+]
 
 
 class CovenantPage(ChineseSearchable, PrintableMixin, Page):
@@ -178,15 +71,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     )
     preamble = RichTextField("序言", blank=True, features=ARTICLE_FEATURES)
     body = StreamField(
-        [
-            ("chapter", ChapterBlock()),
-            (
-                "article",
-                blocks.RichTextBlock(
-                    features=ARTICLE_FEATURES, label="条（不分章）", icon="doc-full"
-                ),
-            ),
-        ],
+        body_blocks(),
         verbose_name="正文",
         blank=True,
         help_text="按章添加条文；不分章的公约直接添加“条”。章、条的编号自动生成。",
@@ -220,8 +105,6 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     @property
     def numbered_text(self) -> list[dict]:
         """The text as the API serves it: chapters and articles with their derived numbers."""
-        from wagtail.rich_text import expand_db_html
-
         return [
             {
                 "id": chapter.id,
@@ -243,7 +126,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     @property
     def current_version(self) -> dict | None:
-        version = self.versions().first()
+        version = self.in_force()
         if version is None:
             return None
         return {
@@ -267,23 +150,17 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     def articles(self) -> list[Article]:
         return [article for chapter in self.outline() for article in chapter.articles]
 
-    def versions(self):
-        """Adopted versions, newest first: each a published CovenantRevision and its voted text."""
-        from community.models.revision import CovenantRevision
+    def versions(self) -> CovenantRevisionQuerySet:
+        """Adopted versions, newest first: the version in force comes first."""
+        return CovenantRevision.objects.filter(covenant=self).versions()
 
-        # Not the voted revisions themselves: each holds a whole text, and listings need none.
-        return (
-            CovenantRevision.objects.adopted()
-            .filter(covenant=self)
-            .order_by("-published_on", "-pk")
-        )
+    def in_force(self) -> CovenantRevision | None:
+        return CovenantRevision.objects.filter(covenant=self).in_force()
 
     def texts_of(self, *versions) -> list["CovenantPage"]:
         """The texts (title, preamble, body) the versions' voted revisions hold, as unsaved pages,
         in one query: `Revision.as_object()` would load the page and check each of its foreign
         keys, once per revision."""
-        from wagtail.models import Revision
-
         contents = dict(
             Revision.objects.filter(pk__in=[v.voted_revision_id for v in versions]).values_list(
                 "pk", "content"
@@ -303,8 +180,6 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         """Names the rendered text (table of contents and articles) by its content, so the
         template's fragment cache never needs invalidating; text with links to other pages also
         names the page cache's generation, as their URLs may change."""
-        from cms.cache import generation
-
         raw = json.dumps(list(self.body.raw_data), sort_keys=True, default=str)
         key = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         return f"{key}:{generation()}" if "linktype=" in raw else key
@@ -312,6 +187,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     def diff_between(self, old, new):
         """The clause-level diff of two versions, kept in the cache under the two texts' content
         (voted texts never change; a diff of 150 articles costs tens of milliseconds)."""
+        # Here, not at the top: community.diff imports this module (for Article).
         from community.diff import diff_covenants
 
         old_text, new_text = self.texts_of(old, new)
@@ -331,7 +207,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         versions = list(self.versions())
-        context["current_version"] = versions[0] if versions else None
+        context["current_version"] = versions[0] if versions else None  # in force, as in_force()
         context["version_count"] = len(versions)
         context["outline"] = SimpleLazyObject(self.outline)  # built only when not cached
         context["text_key"] = self.text_cache_key()
@@ -407,39 +283,5 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             raise ValidationError("公约只能经法定程序公布，不能定时发布或定时下线。")
 
     def save(self, *args, **kwargs):
-        self._refuse_unauthorised_publish(kwargs.get("update_fields"))
+        refuse_unauthorised_publish(self, kwargs.get("update_fields"))
         return super().save(*args, **kwargs)
-
-    def _refuse_unauthorised_publish(self, update_fields) -> None:
-        authorised = _authorised_revision.get()
-        if self.pk is None:
-            if authorised is None:
-                self.live = False  # a new covenant is a draft until its procedure completes
-            return
-        if authorised is not None and authorised == self.live_revision_id:
-            return
-        guarded = {"live", "live_revision", "body", "preamble", "title", "kind"}
-        if update_fields is not None and not guarded & {
-            f.removesuffix("_id") for f in update_fields
-        }:
-            return
-        stored = (
-            CovenantPage.objects.filter(pk=self.pk)
-            .values("live", "live_revision_id", "body", "preamble", "title", "kind")
-            .first()
-        )
-        if stored is None:
-            return
-        going_live = self.live and not stored["live"]
-        new_live_revision = self.live and self.live_revision_id not in (
-            None,
-            stored["live_revision_id"],
-        )
-        live_text_changed = stored["live"] and (
-            self.preamble != stored["preamble"]
-            or self.title != stored["title"]
-            or self.kind != stored["kind"]
-            or _stream_json(self.body) != _stream_json(stored["body"])
-        )
-        if going_live or new_live_revision or live_text_changed:
-            raise CovenantPublishRefused(PUBLISH_REFUSED)

@@ -31,6 +31,20 @@ class CovenantRevisionQuerySet(models.QuerySet):
     def adopted(self) -> "CovenantRevisionQuerySet":
         return self.filter(stage=Stage.PUBLISHED)
 
+    def versions(self) -> "CovenantRevisionQuerySet":
+        """Adopted versions, newest first, so the version in force comes first (see in_force).
+        Not the voted texts themselves: each holds a whole text, and listings need none."""
+        return self.adopted().filter(published_on__isnull=False).order_by("-published_on", "-pk")
+
+    def in_force(self, *, before: "CovenantRevision | None" = None) -> "CovenantRevision | None":
+        """The version in force: the newest adopted one, the one whose voted text 公布 put live.
+        It is in force from its publication (effective_on, 施行日期, is shown, not applied).
+        With `before`, the one that was in force when that revision was started."""
+        versions = self.versions()
+        if before is not None:
+            versions = versions.exclude(pk=before.pk).filter(created_at__lt=before.created_at)
+        return versions.first()
+
     def open(self) -> "CovenantRevisionQuerySet":
         return self.filter(stage__in=OPEN_STAGES)
 

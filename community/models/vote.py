@@ -1,17 +1,46 @@
 """The tallies of an assembly's vote, shared by every record that holds one (a covenant revision,
-a deliberation, a 四议两公开 decision), with the one rule function that checks them."""
+a deliberation, a 四议两公开 decision), with the one rule function that checks them.
+
+VOTE_FIELD_ROWS is the one list of the tally's fields: the step form, the revision's record page,
+the API and the consultation records' admin panels all derive theirs from it."""
 
 from django.db import models
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
 
-from community.procedures import MEETING_LABELS, MeetingKind, Violation, Vote, check_vote
+from community.procedures import (
+    MEETING_LABELS,
+    MeetingKind,
+    Violation,
+    Vote,
+    VotePurpose,
+    check_vote,
+)
 
-VOTE_FIELDS = (
-    "meeting_kind", "meeting_date", "notice_date", "eligible", "present", "households",
-    "households_represented", "women_present", "votes_for", "votes_against", "abstentions",
-)  # fmt: skip
+# As the admin lays the tally out, a row each: the meeting, its dates, attendance, households,
+# the votes.
+VOTE_FIELD_ROWS: tuple[tuple[str, ...], ...] = (
+    ("meeting_kind",),
+    ("meeting_date", "notice_date"),
+    ("eligible", "present", "women_present"),
+    ("households", "households_represented"),
+    ("votes_for", "votes_against", "abstentions"),
+)
+VOTE_FIELDS: tuple[str, ...] = tuple(name for row in VOTE_FIELD_ROWS for name in row)
+
+
+def vote_panel(heading: str, *after: Panel, classname: str = "") -> MultiFieldPanel:
+    """The tally's fields for a record's admin form, with `after` (e.g. what was resolved)."""
+    rows = [
+        FieldPanel(row[0]) if len(row) == 1 else FieldRowPanel([FieldPanel(n) for n in row])
+        for row in VOTE_FIELD_ROWS
+    ]
+    return MultiFieldPanel([*rows, *after], heading=heading, classname=classname)
 
 
 class VoteRecord(models.Model):
+    # Each record says what its vote decides, which chooses the rules (procedures.VOTE_RULES).
+    vote_purpose: VotePurpose = VotePurpose.COVENANT
+
     meeting_kind = models.CharField(
         "会议类型",
         max_length=30,
@@ -37,20 +66,13 @@ class VoteRecord(models.Model):
         return bool(self.meeting_kind) and self.present is not None
 
     def vote(self, community_kind: str, authorised: bool = False) -> Vote:
+        """The tally as the rules read it: a count left empty is none."""
         return Vote(
-            meeting_kind=self.meeting_kind,
             community_kind=community_kind,
-            eligible=self.eligible or 0,
-            present=self.present or 0,
-            votes_for=self.votes_for or 0,
-            votes_against=self.votes_against or 0,
-            abstentions=self.abstentions or 0,
-            households=self.households or 0,
-            households_represented=self.households_represented or 0,
-            women_present=self.women_present or 0,
-            meeting_date=self.meeting_date,
-            notice_date=self.notice_date,
             authorised=authorised,
+            purpose=self.vote_purpose,
+            **{name: getattr(self, name) for name in VOTE_FIELDS if name not in COUNT_FIELDS},
+            **{name: getattr(self, name) or 0 for name in COUNT_FIELDS},
         )
 
     def check_vote(self, community_kind: str, authorised: bool = False) -> list[Violation]:
@@ -64,3 +86,11 @@ class VoteRecord(models.Model):
             f"应到 {self.eligible} 人，到会 {self.present} 人；"
             f"赞成 {self.votes_for}，反对 {self.votes_against}，弃权 {self.abstentions}"
         )
+
+
+# The head counts, which the rules read as 0 when left empty (the rest: the meeting and its dates).
+COUNT_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name in VOTE_FIELDS
+    if isinstance(VoteRecord._meta.get_field(name), models.PositiveIntegerField)
+)

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community.blocks import API_RENDITION, APIDocumentChooserBlock, document_data, image_data
+from community.procedures import as_validation_error
 from consultation.models.parties import PARTY_CHOICES
 from consultation.models.records import Deliberation, ImplementationUpdate
 from consultation.procedures import check_notice
@@ -293,7 +294,7 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
         if self.go_live_at:
             found = self.notice_violations(announced_at=self.go_live_at)
             if found:
-                raise ValidationError({"go_live_at": found[0].message})
+                raise as_validation_error(found, fields=(), default="go_live_at")
 
     def load_status(self) -> None:
         """Read what the status is derived from in one query, for a page that shows its status more

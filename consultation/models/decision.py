@@ -1,4 +1,6 @@
-"""Decision: a village's major matter decided by 四议两公开 (DOMAIN.md §4)."""
+"""Decision: a village's major matter decided by 四议两公开 (docs/consultations.md)."""
+
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,8 +8,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from community.models.vote import VoteRecord
-from community.procedures import errors
+from community.models.vote import VoteRecord, vote_panel
+from community.procedures import Violation, VotePurpose, as_validation_error
 from consultation.models.base import Corrected, PublicRecordQuerySet
 from consultation.procedures import DECISION_STEPS, check_decision_steps
 
@@ -27,6 +29,10 @@ class DecisionQuerySet(PublicRecordQuerySet):
 
 
 class Decision(Corrected, VoteRecord):
+    # The same quorum and majority as a covenant vote; the 代表会议 authorisation that a covenant
+    # needs is not asked of an ordinary major matter.
+    vote_purpose = VotePurpose.DECISION
+
     community = models.ForeignKey(
         "community.CommunityPage",
         on_delete=models.PROTECT,
@@ -76,25 +82,7 @@ class Decision(Corrected, VoteRecord):
             )
             for n, (key, label) in enumerate(DECISION_STEPS[:3], start=1)
         ],
-        MultiFieldPanel(
-            [
-                FieldPanel("meeting_kind"),
-                FieldRowPanel([FieldPanel("meeting_date"), FieldPanel("notice_date")]),
-                FieldRowPanel(
-                    [FieldPanel("eligible"), FieldPanel("present"), FieldPanel("women_present")]
-                ),
-                FieldRowPanel([FieldPanel("households"), FieldPanel("households_represented")]),
-                FieldRowPanel(
-                    [
-                        FieldPanel("votes_for"),
-                        FieldPanel("votes_against"),
-                        FieldPanel("abstentions"),
-                    ]
-                ),
-                FieldPanel("resolution_outcome"),
-            ],
-            heading="第4步 村民会议或村民代表会议决议",
-        ),
+        vote_panel("第4步 村民会议或村民代表会议决议", FieldPanel("resolution_outcome")),
         *[
             MultiFieldPanel(
                 [
@@ -166,18 +154,23 @@ class Decision(Corrected, VoteRecord):
             and not self.community.decisions_enabled
         ):
             raise ValidationError("城市社区默认不使用四议两公开；如需使用，请在社区页面中启用。")
-        problems = {}
-        for violation in check_decision_steps(self.step_dates()):
-            field = "meeting_date" if violation.field == "resolution_on" else violation.field
-            problems.setdefault(field, violation.message)
+        # The resolution's date is the vote's meeting date.
+        found = [
+            replace(v, field="meeting_date") if v.field == "resolution_on" else v
+            for v in check_decision_steps(self.step_dates())
+        ]
         if self.meeting_date and not self.meeting_kind:
-            problems.setdefault(
-                "meeting_kind", "已填写决议日期，请选择会议类型（村民会议或村民代表会议）。"
+            found.append(
+                Violation(
+                    "meeting_kind_missing",
+                    "已填写决议日期，请选择会议类型（村民会议或村民代表会议）。",
+                    "meeting_kind",
+                )
             )
         elif self.meeting_date and self.community_id:
-            # The same quorum and majority as a covenant vote; the 代表会议 authorisation that a
-            # covenant needs is not asked of an ordinary major matter.
-            for violation in errors(self.check_vote(self.community.kind, authorised=True)):
-                problems.setdefault(violation.field or "meeting_kind", violation.message)
-        if problems:
-            raise ValidationError(problems)
+            found += self.check_vote(self.community.kind)
+        error = as_validation_error(
+            found, fields={f.name for f in self._meta.fields}, default="meeting_kind"
+        )
+        if error.error_dict:
+            raise error

@@ -1,15 +1,14 @@
 """What happened at a consultation (Deliberation) and after it (ImplementationUpdate)."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import StreamField
 
 from community.blocks import APIDocumentChooserBlock, APIImageChooserBlock
-from community.models.vote import VoteRecord
-from community.procedures import errors
+from community.models.vote import VoteRecord, vote_panel
+from community.procedures import VotePurpose, as_validation_error
 from consultation.models.base import PublicRecord
 from consultation.models.parties import PARTY_CHOICES
 
@@ -46,6 +45,10 @@ def agenda_community(agenda):
 class Deliberation(PublicRecord, VoteRecord):
     """协商记录: who came, who said what (by category), and what was agreed."""
 
+    # A consultation may vote on any matter (no covenant authorisation needed), and a vote that
+    # fails its majority is a result to record, not an error.
+    vote_purpose = VotePurpose.DELIBERATION
+
     agenda = models.ForeignKey(
         "consultation.ConsultationPage",
         on_delete=models.PROTECT,
@@ -69,25 +72,7 @@ class Deliberation(PublicRecord, VoteRecord):
         FieldPanel("attendance"),
         FieldPanel("opinions"),
         FieldPanel("outcome"),
-        MultiFieldPanel(
-            [
-                FieldPanel("meeting_kind"),
-                FieldRowPanel([FieldPanel("meeting_date"), FieldPanel("notice_date")]),
-                FieldRowPanel(
-                    [FieldPanel("eligible"), FieldPanel("present"), FieldPanel("women_present")]
-                ),
-                FieldRowPanel([FieldPanel("households"), FieldPanel("households_represented")]),
-                FieldRowPanel(
-                    [
-                        FieldPanel("votes_for"),
-                        FieldPanel("votes_against"),
-                        FieldPanel("abstentions"),
-                    ]
-                ),
-            ],
-            heading="表决（如有）",
-            classname="collapsed",
-        ),
+        vote_panel("表决（如有）", classname="collapsed"),
         FieldPanel("correction_reason"),
     ]
 
@@ -105,22 +90,13 @@ class Deliberation(PublicRecord, VoteRecord):
             return
         community = agenda_community(self.agenda)
         if self.has_vote:
-            # A consultation may vote on any matter (no covenant authorisation needed), and a vote
-            # that fails its majority is a result to record, not an error.
-            found = [
-                v
-                for v in errors(self.check_vote(community.kind, authorised=True))
-                if v.code != "majority"
-            ]
-            if found:
-                raise ValidationError(
-                    {
-                        v.field
-                        if v.field in {f.name for f in self._meta.fields}
-                        else "meeting_kind": v.message
-                        for v in found
-                    }
-                )
+            error = as_validation_error(
+                self.check_vote(community.kind),
+                fields={f.name for f in self._meta.fields},
+                default="meeting_kind",
+            )
+            if error.error_dict:
+                raise error
 
     def save(self, *args, **kwargs):
         if self.agenda_id:
