@@ -3,13 +3,20 @@ highlight) and moved between chapters, each with its numbers before and after.
 
 Articles are matched by their StreamField block id, which survives edits, moves and renumbering;
 articles without a shared id (texts entered separately) are matched by similarity.
+
+It works on the articles alone (community/models/outline.py) and imports no model, so the covenant
+page can import it at load time.
 """
+
+from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
-from community.models.covenant import Article
+if TYPE_CHECKING:
+    from community.models.outline import Article
 
 SIMILAR = 0.6
 TOKEN = re.compile(r"[A-Za-z0-9.%]+|\s+|.", re.S)  # a latin word or number, or one CJK character

@@ -24,6 +24,7 @@ from cms.cache import generation
 from cms.ngrams import plain
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
+from community.diff import diff_covenants
 from community.models.guard import (
     PUBLISH_REFUSED,
     CovenantPermissionTester,
@@ -187,9 +188,6 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     def diff_between(self, old, new):
         """The clause-level diff of two versions, kept in the cache under the two texts' content
         (voted texts never change; a diff of 150 articles costs tens of milliseconds)."""
-        # Here, not at the top: community.diff imports this module (for Article).
-        from community.diff import diff_covenants
-
         old_text, new_text = self.texts_of(old, new)
         key = (
             "covenant-diff:"
