@@ -24,7 +24,7 @@ from cms.cache import generation
 from cms.ngrams import plain
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
-from community.diff import diff_covenants
+from community import diff as clause_diff
 from community.models.guard import (
     PUBLISH_REFUSED,
     CovenantPermissionTester,
@@ -198,7 +198,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         )
         diff = cache.get(key)
         if diff is None:
-            diff = diff_covenants(old_text.articles(), new_text.articles())
+            diff = clause_diff.diff_covenants(old_text.articles(), new_text.articles())
             cache.set(key, diff, 60 * 60 * 24)
         return diff
 
