@@ -1,5 +1,7 @@
 """What the site search covers: a mixin for page models, and the list of searchable page types."""
 
+from functools import cache
+
 from wagtail.models import get_page_models
 from wagtail.search import index
 
@@ -28,7 +30,9 @@ class ChineseSearchable:
         return ngrams(" ".join(f"{title} {text}" for _, title, _, text in self.search_units()))
 
 
+@cache
 def searchable_models() -> tuple:
     """Every page type that mixes in ChineseSearchable, as Wagtail knows its page models: a new
-    searchable page type is found without being listed here."""
+    searchable page type is found without being listed here. Page models are all known once the
+    app registry is ready, so the answer is worked out once per process."""
     return tuple(model for model in get_page_models() if issubclass(model, ChineseSearchable))

@@ -139,6 +139,10 @@ class CommunityPolicy:
         administrators; what each sees is then scoped by `communities()`."""
         return self.superuser or bool(self.held)
 
+    def require_desk(self) -> None:
+        """Refuse (403) the review desk's views to a user who may not use it."""
+        self.require(self.may_use_desk())
+
     def is_district(self) -> bool:
         return self.superuser or DISTRICT in self.kinds
 

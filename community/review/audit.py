@@ -14,7 +14,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from community.models import CommunityPage, TownshipPage
-from community.review.access import require_desk_user
+from community.permissions import policy_for
 from community.review.history import visible_history
 from community.review.registry import CHANGE_TYPES, history_registry
 
@@ -146,7 +146,7 @@ class AuditLogView(ReportView):
     }
 
     def dispatch(self, request, *args, **kwargs):
-        require_desk_user(request.user)
+        policy_for(request.user).require_desk()
         return super().dispatch(request, *args, **kwargs)
 
     def get_filterset_kwargs(self):

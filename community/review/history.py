@@ -15,7 +15,6 @@ from wagtail.models import Revision
 
 from community.models import CommunityPage
 from community.permissions import policy_for
-from community.review.access import require_desk_user
 from community.review.registry import CHANGE_TYPES, VersionedModel, history_registry
 from community.review.text import FieldChange, readable
 
@@ -88,7 +87,7 @@ def _pick(rows, value, default):
 
 @require_safe
 def history_view(request, model_key: str, object_id: int):
-    require_desk_user(request.user)
+    policy_for(request.user).require_desk()
     entry = history_registry.get(model_key)
     if entry is None:
         raise Http404

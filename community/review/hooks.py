@@ -4,13 +4,13 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from community.review.access import is_desk_user
+from community.permissions import policy_for
 from community.review.panels import panels_for
 
 
 class DeskMenuItem(MenuItem):
     def is_shown(self, request):
-        return is_desk_user(request.user)
+        return policy_for(request.user).may_use_desk()
 
 
 @hooks.register("register_admin_urls")

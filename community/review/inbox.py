@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from community.models import Notification
-from community.review.access import require_desk_user
+from community.permissions import policy_for
 
 
 @require_safe
 def inbox(request):
-    require_desk_user(request.user)
+    policy_for(request.user).require_desk()
     notes = Notification.objects.filter(recipient=request.user).select_related("revision")[:200]
     context = {"page_title": "通知", "header_icon": "mail", "notifications": notes}
     return TemplateResponse(request, "community/review/inbox.html", context)

@@ -8,7 +8,6 @@ from wagtail.admin.ui.components import Component
 from community.models import CommunityPage, CovenantRevision, Notification, Role, Stage
 from community.permissions import policy_for
 from community.review import figures
-from community.review.access import is_desk_user
 
 
 class ReviewDeskPanel(Component):
@@ -52,6 +51,6 @@ class ReviewDeskPanel(Component):
 
 
 def panels_for(user) -> list[Component]:
-    if not is_desk_user(user):
+    if not policy_for(user).may_use_desk():
         return []
     return [ReviewDeskPanel(user)]

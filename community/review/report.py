@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from community.models import CommunityPage, TownshipPage
+from community.permissions import policy_for
 from community.review import figures
-from community.review.access import require_desk_user
 from community.review.charts import bar_chart
 
 
@@ -105,7 +105,7 @@ def _csv_response(data: dict, scope_label: str) -> HttpResponse:
 
 @require_safe
 def report_view(request):
-    require_desk_user(request.user)
+    policy_for(request.user).require_desk()
     communities = CommunityPage.objects.for_user(request.user)
     today = timezone.localdate()
     default = figures.Period.half_year(today)

@@ -87,3 +87,14 @@ def test_search_page_says_how_many_it_found(client):
     assert f"找到 {count} 处包含“红白喜事”的内容" in html
     assert "<mark>红白喜事</mark>" in html
     assert CommunityPage.objects.count() == 5
+
+
+def test_searchable_page_types_are_found_from_wagtails_page_models():
+    from cms.searchable import searchable_models
+    from community.models import CovenantPage, ExperiencePage, NoticePage
+    from consultation.models import ConsultationPage
+    from home.models import HomePage
+
+    found = set(searchable_models())
+    assert found == {CovenantPage, NoticePage, ConsultationPage, ExperiencePage}
+    assert HomePage not in found
