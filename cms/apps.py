@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         # The cache's signal handlers name Wagtail's models: importable once the registry is ready.
-        from cms import cache
+        from cms import cache, history
 
         cache.connect()
+        history.connect()

@@ -5,6 +5,7 @@ With nothing set, the site runs on the embedded default: SQLite under ``var/``, 
 switches to production defaults: DEBUG off, and a ``SECRET_KEY`` is then required.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # failed logins and page passwords, counted in the database (cms/logins.py)
 ]
 
 MIDDLEWARE = [
@@ -119,9 +121,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "community.admin_scope.AdminScopeMiddleware",  # a page outside the user's scope: 404
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.sessions.AdminIdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into cms/logins.py's page
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -145,7 +150,11 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Every account is staff (residents need none): at least 12 characters.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -230,6 +239,27 @@ FEEDBACK_OVERDUE_DAYS = 30
 _rate = env.str("FORM_RATE_LIMIT", default="5/600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# Proxies in front of the app that append to X-Forwarded-For (a load balancer and nginx: 2). The
+# client's address is the entry they added, never the leftmost one (cms/logins.py client_address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if USE_X_FORWARDED_FOR else 0)
+
+# Logins and page passwords (cms/logins.py, docs/roles.md): failures per account and per address
+# before a lockout, and its length; an administrator can lift it sooner (设置 → 登录锁定).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = "cms.logins.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "cms.logins.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# An admin session ends after this many minutes without a request (cms/sessions.py).
+ADMIN_IDLE_TIMEOUT_MINUTES = env.int("ADMIN_IDLE_TIMEOUT_MINUTES", default=120)
 
 # django-simple-history: history rows are never deleted with their record (docs/operations.md).
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -9,12 +9,20 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api_visibility
+from cms.logins import authenticate_with_password
 from cms.printable import qr_code
+from cms.reports import PageTypesUsageReport
 
 # Anonymous callers list only the images and documents that live, public pages use.
 api_visibility.install()
 
 urlpatterns = [
+    # Before Wagtail's own report at the same address: this one stays in the user's scope.
+    path("admin/reports/page-types-usage/", PageTypesUsageReport.as_view()),
+    path(
+        "admin/reports/page-types-usage/results/",
+        PageTypesUsageReport.as_view(results_only=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
@@ -26,6 +34,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # Wagtail's page password form, counted like a login (cms/logins.py).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     re_path(r"^(?P<page_path>(?:[\w\-]+/)*)qr\.(?P<fmt>svg|png)$", qr_code, name="page_qr"),
     path("", include(wagtail_urls)),
 ]

@@ -33,6 +33,10 @@ PERSONAL_DATA_READERS = frozenset({COMMITTEE, DISTRICT})
 
 _CACHE_ATTRIBUTE = "_community_policy"
 
+# The tree's levels (parent_page_types enforce them): root 1, home 2, township 3, community 4, and
+# every page deeper than that inside one community.
+COMMUNITY_DEPTH = 4
+
 
 def _community_model():
     # The policy is imported by the page models' module (CommunityPage.objects.for_user), so it
@@ -89,6 +93,15 @@ class CommunityPolicy:
             elif role.kind == REVIEWER and role.page is not None:
                 scope |= Q(path__startswith=role.page.path, depth=role.page.depth + 1)
         return scope
+
+    def page_scope_q(self) -> Q | None:
+        """A filter on Page for what the admin may show the user at all (titles included): the
+        district's levels above the communities, and the subtrees of `communities()`; None for
+        everything (site administrators, district staff). Explorer, chooser, bulk actions, move
+        and reports ask this (community/admin_scope.py)."""
+        if self.is_district():
+            return None
+        return Q(depth__lt=COMMUNITY_DEPTH) | within(self.communities())
 
     def communities(self):
         """The communities the user may see in the admin (their pages, records and history)."""

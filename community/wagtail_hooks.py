@@ -1,18 +1,16 @@
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 
+from community import admin_scope  # noqa: F401 (registers the admin scope's hooks)
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
 from community.experience_admin import PERMISSION, experience_urls
 from community.models import CommunityPage, CovenantRevision, ExperienceTheme
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
-from community.permissions import policy_for
 from community.review import hooks as review_desk_hooks  # noqa: F401
 
 
@@ -26,19 +24,6 @@ def create_community_sections(request, page):
 def create_sections_for_copied_community(request, page, new_page):
     if isinstance(new_page.specific, CommunityPage):
         new_page.specific.ensure_sections()
-
-
-@hooks.register("construct_page_chooser_queryset")
-def hide_other_communities_drafts_in_chooser(pages, request):
-    """The chooser lists live pages (public anyway) and the pages the user can edit, no one else's drafts."""
-    user = request.user
-    if policy_for(user).sees_every_draft():
-        return pages
-
-    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
-        user, {"add", "change", "publish"}
-    )
-    return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
 
 
 @hooks.register("before_publish_page")

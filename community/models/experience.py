@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.history import ActorSnapshot
 from cms.searchable import ChineseSearchable
 from cms.visibility import reachable
 from community.blocks import APIImageBlock, HTMLRichTextBlock, image_data
@@ -172,7 +173,7 @@ class ExperienceFeature(models.Model):
     featured_at = models.DateTimeField("设为示范时间", auto_now_add=True)
     reason = models.CharField("推荐理由", max_length=200, blank=True)
 
-    history = HistoricalRecords(verbose_name="示范经验历史")
+    history = HistoricalRecords(verbose_name="示范经验历史", bases=[ActorSnapshot])
 
     class Meta:
         verbose_name = "示范经验"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cms.history import ActorSnapshot
 from community.models.tree import CommunityPage
 from community.models.vote import VoteRecord
 
@@ -133,7 +134,7 @@ class CovenantRevision(VoteRecord):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(verbose_name="公约修订历史")
+    history = HistoricalRecords(verbose_name="公约修订历史", bases=[ActorSnapshot])
     objects = CovenantRevisionQuerySet.as_manager()
 
     class Meta:

@@ -91,13 +91,6 @@ class AuditEntry:
     url: str
 
 
-def _user_name(user) -> str:
-    if user is None:
-        return ""
-    full = f"{user.last_name}{user.first_name}"
-    return f"{full}（{user.get_username()}）" if full else user.get_username()
-
-
 class AuditLogView(ReportView):
     page_title = "审计日志"
     header_icon = "history"
@@ -220,7 +213,7 @@ class AuditLogView(ReportView):
                     object_id=row.id,
                     title=entry.title_of(row),
                     change_type=CHANGE_TYPES[row.history_type],
-                    user=_user_name(row.history_user),
+                    user=row.actor,
                     reason=row.history_change_reason or "",
                     url=entry.history_url(row.id),
                 )

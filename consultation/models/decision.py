@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from cms.history import ActorSnapshot
 from community.models.vote import VoteRecord, vote_panel
 from community.procedures import Violation, VotePurpose, as_validation_error
 from consultation.models.base import Corrected, PublicRecordQuerySet
@@ -64,7 +65,7 @@ class Decision(Corrected, VoteRecord):
     result_published_on, result_published_participants, result_published_outcome = _step_fields(
         "result_published", "实施结果公开"
     )
-    history = HistoricalRecords(verbose_name="四议两公开历史")
+    history = HistoricalRecords(verbose_name="四议两公开历史", bases=[ActorSnapshot])
     objects = DecisionQuerySet.as_manager()
 
     panels = [

@@ -6,6 +6,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import StreamField
 
+from cms.history import ActorSnapshot
 from community.blocks import APIDocumentChooserBlock, APIImageChooserBlock
 from community.models.vote import VoteRecord, vote_panel
 from community.procedures import VotePurpose, as_validation_error
@@ -64,7 +65,7 @@ class Deliberation(PublicRecord, VoteRecord):
     opinions = StreamField([("opinion", OpinionBlock())], verbose_name="发言与意见", blank=True)
     outcome = models.TextField("协商意见", help_text="协商形成的意见，将向居民公开。")
 
-    history = HistoricalRecords(verbose_name="协商记录历史")
+    history = HistoricalRecords(verbose_name="协商记录历史", bases=[ActorSnapshot])
 
     panels = [
         FieldPanel("agenda"),
@@ -147,7 +148,7 @@ class ImplementationUpdate(PublicRecord):
         [("document", APIDocumentChooserBlock(label="文件"))], verbose_name="文件", blank=True
     )
 
-    history = HistoricalRecords(verbose_name="落实反馈历史")
+    history = HistoricalRecords(verbose_name="落实反馈历史", bases=[ActorSnapshot])
 
     panels = [
         FieldPanel("agenda"),

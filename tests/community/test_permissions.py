@@ -42,10 +42,11 @@ def _notices(community: CommunityPage) -> NoticeIndexPage:
 
 
 def _granted(response, url: str) -> bool:
-    """Wagtail answers a refusal with 403, or a redirect to the dashboard or login page."""
+    """Wagtail answers a refusal with 403, or a redirect to the dashboard or login page; a page
+    outside the user's admin scope is not found (404, community/admin_scope.py)."""
     if response.status_code == 200:
         return True
-    assert response.status_code in (302, 403), (url, response.status_code)
+    assert response.status_code in (302, 403, 404), (url, response.status_code)
     if response.status_code == 302:
         assert not response.url.startswith(url), (url, response.url)
     return False
@@ -72,7 +73,7 @@ def _try(client, action: str, community: CommunityPage) -> bool:
     notices.refresh_from_db()
     published = notices.title == "村务公开栏" and notices.revisions.count() > revisions_before
     if not published:
-        assert response.status_code in (302, 403)
+        assert response.status_code in (302, 403, 404)
     return published
 
 
@@ -154,14 +155,23 @@ def test_committee_gets_no_entry_on_any_admin_url_of_another_community(
         assert page.live  # nothing was unpublished, deleted or moved
 
 
-def test_page_chooser_hides_other_communities_drafts(client, committee_xinghua, shiqiao):
+def test_page_chooser_hides_other_communities_drafts(client, committee_xinghua, xinghua, shiqiao):
     draft = NoticeIndexPage(title="石桥村内部草稿", slug="draft", live=False)
     shiqiao.add_child(instance=draft)
+    own_draft = NoticeIndexPage(title="杏花村内部草稿", slug="draft", live=False)
+    xinghua.add_child(instance=own_draft)
     client.force_login(committee_xinghua)
-    response = client.get(reverse("wagtailadmin_choose_page_child", args=(shiqiao.pk,)))
-    html = response.json()["html"]
-    assert "石桥村内部草稿" not in html
-    assert "协商议事" in html  # live pages stay choosable as link targets
+    # Another community is outside the committee's admin scope: not browsable, not listed.
+    assert (
+        client.get(reverse("wagtailadmin_choose_page_child", args=(shiqiao.pk,))).status_code == 404
+    )
+    township = client.get(
+        reverse("wagtailadmin_choose_page_child", args=(shiqiao.get_parent().pk,))
+    )
+    assert "石桥村" not in township.json()["html"]
+    assert "杏花村" in township.json()["html"]
+    own = client.get(reverse("wagtailadmin_choose_page_child", args=(xinghua.pk,))).json()["html"]
+    assert "杏花村内部草稿" in own and "协商议事" in own
 
 
 def test_admin_search_lists_own_community_only(client, committee_xinghua, xinghua, shiqiao):

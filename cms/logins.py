@@ -1,0 +1,107 @@
+"""Logins are throttled (docs/roles.md, logins): django-axes counts failed admin logins and wrong
+page passwords in the database, so every worker sees the same count, per account and per address.
+
+- An admin account is locked after `LOGIN_FAILURE_LIMIT` failures (any address); an address after
+  as many failures (any account or page password), for `LOGIN_LOCKOUT_MINUTES`.
+- A page password is counted per address only: counting per page would let anyone lock a whole
+  village out of its own notices.
+- A locked client gets a Chinese page (429); a site administrator unlocks it in 设置 → 登录锁定
+  (`lockouts` below, for whoever holds axes' delete permission) or with `python manage.py axes_reset_username NAME`.
+
+The client's address is `client_address()`: REMOTE_ADDR, or, behind `TRUSTED_PROXY_COUNT` proxies,
+the X-Forwarded-For entry those proxies added (never the leftmost one, which the client writes).
+"""
+
+import datetime
+
+from axes import utils as axes_utils
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_protect
+from wagtail import views as wagtail_views
+from wagtail.models import PageViewRestriction
+
+# The "account" a page password is counted under (never a real username: those have no colon).
+PAGE_PASSWORD_ACCOUNT = "页面密码:{}"
+
+
+def client_address(request) -> str:
+    """The client's address as the nearest trusted proxy saw it."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    # Each trusted proxy appends the address it received from: the entry `proxies` from the
+    # right was written by the outermost trusted proxy. Fewer entries: the request bypassed them.
+    return hops[-proxies] if len(hops) >= proxies else remote
+
+
+def lockout_parameters(request_or_attempt, credentials=None):
+    username = (credentials or {}).get("username") or getattr(request_or_attempt, "username", "")
+    if str(username).startswith(PAGE_PASSWORD_ACCOUNT.format("")):
+        return ["ip_address"]
+    return ["ip_address", "username"]
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    # Rendered now: axes hands it back from a middleware, after the template-response phase.
+    response = render(
+        request, "lockout.html", {"minutes": settings.LOGIN_LOCKOUT_MINUTES}, status=429
+    )
+    response["Retry-After"] = str(settings.LOGIN_LOCKOUT_MINUTES * 60)
+    return response
+
+
+@csrf_protect
+def authenticate_with_password(request, page_view_restriction_id, page_id):
+    """Wagtail's page password form, counted like a login: a wrong password is a failure, and a
+    locked address is refused before the password is compared."""
+    restriction = get_object_or_404(PageViewRestriction, id=page_view_restriction_id)
+    credentials = {"username": PAGE_PASSWORD_ACCOUNT.format(restriction.pk)}
+    if request.method == "POST":
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request)
+        response = wagtail_views.authenticate_with_password(
+            request, page_view_restriction_id, page_id
+        )
+        if response.status_code != 302:  # the form was shown again: the password was wrong
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if not AxesProxyHandler.is_allowed(request, credentials):
+                return lockout_response(request)
+        return response
+    return wagtail_views.authenticate_with_password(request, page_view_restriction_id, page_id)
+
+
+UNLOCK_PERMISSION = "axes.delete_accessattempt"
+
+
+def lockouts(request):
+    """设置 → 登录锁定: the accounts and addresses locked now, each with 解除锁定."""
+    if not request.user.has_perm(UNLOCK_PERMISSION):
+        raise PermissionDenied
+    if request.method == "POST":
+        username = request.POST.get("username") or None
+        ip = request.POST.get("ip_address") or None
+        if username or ip:
+            removed = axes_utils.reset(ip=ip, username=username)
+            messages.success(request, f"已解除锁定（清除 {removed} 条失败记录）。")
+        return redirect("gongzhi_login_lockouts")
+    locked = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    cooloff = datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    since = timezone.now() - cooloff
+    context = {
+        "page_title": "登录锁定",
+        "header_icon": "lock",
+        "attempts": locked.filter(attempt_time__gte=since).order_by("-attempt_time"),
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": settings.LOGIN_LOCKOUT_MINUTES,
+    }
+    return TemplateResponse(request, "cms/lockouts.html", context)

@@ -1,0 +1,37 @@
+"""Wagtail's page types usage report, counting and naming only the pages the user's admin scope
+holds: Wagtail's own view counts every page of the site and names the newest edited one, draft
+titles included, to anyone who may edit a page anywhere. The scope is what the
+`construct_explorer_page_queryset` hooks leave (community/admin_scope.py registers the policy's)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from wagtail import hooks
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.models import Page
+
+
+def pages_in_scope(request):
+    pages = Page.objects.all()
+    for hook in hooks.get_hooks("construct_explorer_page_queryset"):
+        pages = hook(None, pages, request)
+    return pages
+
+
+class PageTypesUsageReport(PageTypesUsageReportView):
+    def get_queryset(self):
+        queryset = ContentType.objects.filter(model__in=self.page_models)
+        self.queryset = queryset
+        queryset = self.filter_queryset(queryset)
+
+        pages = pages_in_scope(self.request)
+        site_root_path = self.filters.form.cleaned_data.get("site", None)
+        if site_root_path:
+            pages = pages.filter(path__startswith=site_root_path)
+        latest_edited = pages.filter(content_type=OuterRef("pk")).order_by(
+            F("latest_revision_created_at").desc(nulls_last=True), "title", "-pk"
+        )
+        queryset = queryset.annotate(
+            count=Count("pages", filter=Q(pages__in=pages.values("pk"))),
+            last_edited_page_id=Subquery(latest_edited.values("pk")[:1]),
+        )
+        return queryset.order_by("-count", "app_label", "model")
