@@ -15,6 +15,7 @@ the X-Forwarded-For entry those proxies added (never the leftmost one, which the
 import datetime
 
 from axes import utils as axes_utils
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -42,6 +43,16 @@ def client_address(request) -> str:
     # Each trusted proxy appends the address it received from: the entry `proxies` from the
     # right was written by the outermost trusted proxy. Fewer entries: the request bypassed them.
     return hops[-proxies] if len(hops) >= proxies else remote
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """Axes' check before the password is compared. Only web requests are counted: a script or a
+    test that authenticates without a request is not a login over the network."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 def lockout_parameters(request_or_attempt, credentials=None):

@@ -30,7 +30,7 @@ def test_every_history_model_keeps_a_name_snapshot():
 
 
 def test_a_history_row_is_written_with_its_actors_name(actor):
-    user, records = actor
+    _user, records = actor
     for record in records:
         row = record.history.latest()
         assert row.history_user_name == "张临时（weiyuan_temp）", type(record)
