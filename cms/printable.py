@@ -11,7 +11,9 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Page, Site
+from wagtail.models import Site
+
+from cms.visibility import is_reachable
 
 
 def page_qr(url: str):
@@ -69,7 +71,8 @@ class PrintableMixin(RoutablePageMixin):
 
 def qr_code(request, page_path: str, fmt: str):
     """`<page-url>qr.svg` and `qr.png`: Wagtail's page URLs end in a slash, so these need a route
-    of their own. Only live, public pages that go on a notice board have one."""
+    of their own. Only pages a resident can reach (cms.visibility) that go on a notice board
+    have one."""
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
@@ -77,6 +80,6 @@ def qr_code(request, page_path: str, fmt: str):
     page = site.root_page.localized.specific.route(request, components).page
     if page.get_url(request) != f"/{page_path}" or not isinstance(page, PrintableMixin):
         raise Http404  # a sub-route (versions/…) or a page that has no notice-board QR code
-    if not Page.objects.filter(pk=page.pk).live().public().exists():
+    if not is_reachable(page):
         raise Http404
     return page.qr_response(request, fmt)

@@ -22,6 +22,8 @@ from django.urls import Resolver404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
+from cms.visibility import ANCESTORS_LIVE
+
 
 def _subpage_claims(cls, live: bool, remaining: list[str]) -> bool:
     """Does a live routable page of class ``cls`` have a sub-URL matching ``remaining``?"""
@@ -55,6 +57,7 @@ class DirectRouteMixin:
             isinstance(self, RoutablePageMixin)
             and _subpage_claims(type(self), self.live, path_components)
         ):
+            setattr(self, ANCESTORS_LIVE, True)  # the site root: only the tree's root is above it
             return super().route(request, path_components)
         prefixes = [
             self.url_path + "/".join(path_components[:n]) + "/"
@@ -81,4 +84,6 @@ class DirectRouteMixin:
         specific = target.specific
         # As Wagtail's walk does, so get_parent() on the served page costs no query.
         specific._cached_parent_obj = parent
+        # The walk read every page above the target: serving asks no query for their liveness.
+        setattr(specific, ANCESTORS_LIVE, self.live and all(p.live for p in found[: consumed - 1]))
         return specific.route(request, path_components[consumed:])

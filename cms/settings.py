@@ -226,6 +226,12 @@ WAGTAIL_WORKFLOW_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Uploaded files are served only through the checks of cms/media_access.py (docs/deployment.md):
+# documents by Wagtail's serve view, whatever the storage, and MEDIA_URL by our own view. With
+# MEDIA_ACCEL_REDIRECT (e.g. "/protected-media/", an nginx `internal` location aliasing MEDIA_ROOT)
+# that view lets the web server send the bytes after the check.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 WAGTAIL_PASSWORD_RESET_ENABLED = env.bool("PASSWORD_RESET_ENABLED", default=False)
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"

@@ -10,10 +10,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api_visibility
 from cms.logins import authenticate_with_password
+from cms.media_access import serve_media
 from cms.printable import qr_code
 from cms.reports import PageTypesUsageReport
 
-# Anonymous callers list only the images and documents that live, public pages use.
+# API v3 lists only the images and documents the caller may see, and to anonymous callers only the
+# pages a resident can reach (cms/api_visibility.py).
 api_visibility.install()
 
 urlpatterns = [
@@ -28,11 +30,6 @@ urlpatterns = [
     path("api/v3/", api.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
 urlpatterns += [
     # Wagtail's page password form, counted like a login (cms/logins.py).
     path(
@@ -40,6 +37,9 @@ urlpatterns += [
         authenticate_with_password,
         name="wagtailcore_authenticate_with_password",
     ),
+    # Uploaded files, always through the check of cms/media_access.py (also in production: the web
+    # server must not serve MEDIA_ROOT itself, docs/deployment.md).
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
     re_path(r"^(?P<page_path>(?:[\w\-]+/)*)qr\.(?P<fmt>svg|png)$", qr_code, name="page_qr"),
     path("", include(wagtail_urls)),
 ]

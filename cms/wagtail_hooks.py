@@ -1,13 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 
 from cms import history, logins
+from cms.media_access import may_fetch, readable
 from cms.printable import PrintableMixin
+from cms.visibility import under_unpublished
+
+
+@hooks.register("before_serve_page")
+def hide_below_unpublished(page, request, serve_args, serve_kwargs):
+    """A page below an unpublished page is not served, on any of its routes (print/, versions/,
+    a form's POST): Wagtail checks only the page itself. Restrictions above it Wagtail checks."""
+    if under_unpublished(page):
+        raise Http404
 
 
 @hooks.register("register_page_header_buttons")
@@ -61,3 +74,28 @@ def keep_users_who_acted_in_bulk(request, action_type, objects, action_class_ins
         messages.error(request, history.REFUSED)
         return redirect("wagtailusers_users:index")
     return None
+
+
+@hooks.register("before_serve_document")
+def serve_only_visible_documents(document, request):
+    """/documents/<id>/<name>: a file no reachable page uses, outside the caller's scope, is a 404
+    (cms/media_access.py)."""
+    if not may_fetch(request.user, document):
+        raise Http404
+
+
+class ScopedImagesAdminAPI(ImagesAdminAPIViewSet):
+    def get_queryset(self):
+        return readable(super().get_queryset(), self.request.user)
+
+
+class ScopedDocumentsAdminAPI(DocumentsAdminAPIViewSet):
+    def get_queryset(self):
+        return readable(super().get_queryset(), self.request.user)
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's images and documents
+def scope_admin_media_api(router):
+    """/admin/api/main/images/ and documents/ list only the user's scope, as the choosers do."""
+    router.register_endpoint("images", ScopedImagesAdminAPI)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPI)

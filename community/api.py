@@ -1,5 +1,6 @@
 """Covenant endpoints of the headless API (Wagtail API v3, django-ninja): adopted versions and the
-clause-level diff between two of them. Anonymous callers see live, public covenants only."""
+clause-level diff between two of them. Anonymous callers see covenants a resident can reach only
+(cms.visibility: live, public, under no unpublished or restricted page)."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from ninja.errors import HttpError
 from pydantic import Field, create_model
 
 from cms.api import MAX_ID, PROBLEMS, PageId
+from cms.visibility import reachable
 from community.diff import ArticleChange
 from community.models import CovenantPage
 from community.models.vote import VOTE_FIELDS, VoteRecord
@@ -86,7 +88,7 @@ class DiffQuery(Schema):
 
 
 def _covenant(page_id: PageId) -> CovenantPage:
-    covenant = CovenantPage.objects.live().public().filter(pk=page_id).first()
+    covenant = reachable(CovenantPage.objects).filter(pk=page_id).first()
     if covenant is None:
         raise Http404("没有这份公约，或尚未公布。")
     return covenant

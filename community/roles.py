@@ -34,6 +34,11 @@ COMMITTEE_COLLECTION_PERMISSIONS = (
     "wagtaildocs.choose_document",
 )
 
+# Collection permissions reviewers hold on their township's collection (so on its communities'),
+# and district staff on the root collection: "choose" is Wagtail's read-only one (list in the
+# chooser and the admin API, fetch the file), never add, change or delete.
+READER_COLLECTION_PERMISSIONS = ("wagtailimages.choose_image", "wagtaildocs.choose_document")
+
 # Model permissions per role, as "app_label.codename". Later features extend these lists.
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.Kind.COMMITTEE: ["wagtailadmin.access_admin"],
@@ -156,7 +161,13 @@ def sync_district_role() -> SyncReport:
     role = _ensure_role(Role.Kind.DISTRICT, DISTRICT_GROUP_NAME, None, report)
     _set_model_permissions(role, report)
     _reconcile(GroupPagePermission, role, "page", set(), report)
+    _set_reader_collection(role, Collection.get_first_root_node(), report)
     return report
+
+
+def _set_reader_collection(role: Role, collection: Collection, report: SyncReport) -> None:
+    wanted = {(collection.pk, perm.pk) for perm in _permissions(READER_COLLECTION_PERMISSIONS)}
+    _reconcile(GroupCollectionPermission, role, "collection", wanted, report)
 
 
 def sync_township_role(township: TownshipPage) -> SyncReport:
@@ -167,7 +178,8 @@ def sync_township_role(township: TownshipPage) -> SyncReport:
     )
     _set_model_permissions(role, report)
     _reconcile(GroupPagePermission, role, "page", set(), report)
-    _ensure_collection(role, township.title, Collection.get_first_root_node(), report)
+    collection = _ensure_collection(role, township.title, Collection.get_first_root_node(), report)
+    _set_reader_collection(role, collection, report)
     return report
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.http import QueryDict
 
+from cms.visibility import is_reachable
 from consultation.ratelimit import take
 
 if TYPE_CHECKING:
@@ -196,6 +197,8 @@ def accept(
     """Store one answer, or say why not. `client` is ratelimit.client_key() of the request.
 
     A refusal never touches what is stored: answers already given stay as they are."""
+    if not is_reachable(page):  # unpublished, or below an unpublished or restricted page
+        return _refuse(Code.CLOSED, surface, "本表单已不再公开。")
     refusal = check_open(page, user, surface)
     if refusal is not None:
         return refusal

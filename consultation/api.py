@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from cms.api import PROBLEMS, PageId
+from cms.visibility import reachable
 from consultation.models import ConsultationPage, Decision
 
 router = Router(tags=["consultations"])
@@ -89,7 +90,7 @@ class ConsultationRecordSchema(Schema):
     operation_id="consultations_record",
 )
 def record(request: HttpRequest, page_id: PageId):
-    agenda = ConsultationPage.objects.live().public().with_status().filter(pk=page_id).first()
+    agenda = reachable(ConsultationPage.objects.with_status()).filter(pk=page_id).first()
     if agenda is None:
         raise Http404("没有这个协商议题，或尚未公告。")
     outcomes = agenda.outcomes_for({"request": request})

@@ -10,10 +10,20 @@ class ConsultationConfig(AppConfig):
         # registry (models), which is ready only now.
         from wagtail.api.v3.urls import api
 
+        from cms import media_access
+        from cms.visibility import reachable
         from consultation import desk
         from consultation.api import router as consultations_router
         from consultation.forms_api import router as forms_router
+        from consultation.models import ConsultationPage, ImplementationUpdate
 
         desk.register()
+        # An update's photos and documents are public once it is published on a reachable agenda.
+        media_access.register_holder(
+            ImplementationUpdate,
+            lambda hidden: ImplementationUpdate.objects.published().filter(
+                agenda__in=reachable(ConsultationPage.objects.all(), hidden)
+            ),
+        )
         api.add_router("/consultations/", consultations_router)
         api.add_router("/forms/", forms_router)

@@ -12,6 +12,7 @@ from pydantic import Field
 from wagtail.rich_text import expand_db_html
 
 from cms.api import PROBLEMS, PageId, ProblemSchema
+from cms.visibility import reachable
 from consultation.answers import API, Accepted, Answers, accept
 from consultation.models import CommunityFormPage
 from consultation.ratelimit import client_key
@@ -74,7 +75,7 @@ class ErrorOut(Schema):
 
 
 def _form_page(page_id: PageId) -> CommunityFormPage:
-    page = CommunityFormPage.objects.live().public().filter(pk=page_id).first()
+    page = reachable(CommunityFormPage.objects).filter(pk=page_id).first()
     if page is None:
         raise Http404("没有这个表单，或尚未发布。")
     return page
