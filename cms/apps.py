@@ -4,7 +4,8 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     """The project itself: wires the page cache's invalidation (cms/cache.py) in every process,
     including management commands such as publish_scheduled, and sends every CSV export of the
-    admin through the one export writer (cms/exports.py)."""
+    admin through the one export writer (cms/exports.py), and has every admin text field refuse
+    bad text (cms/text.py)."""
 
     name = "cms"
     verbose_name = "共治"
@@ -22,3 +23,7 @@ class CmsConfig(AppConfig):
         from cms.exports import spreadsheet_csv_response
 
         SpreadsheetExportMixin.write_csv_response = spreadsheet_csv_response
+        # Wagtail's admin forms, as above: registered before any admin form class is built.
+        from cms.text import check_admin_text_fields
+
+        check_admin_text_fields()
