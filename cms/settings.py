@@ -230,6 +230,12 @@ FEEDBACK_OVERDUE_DAYS = 30
 _rate = env.str("FORM_RATE_LIMIT", default="5/600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# The answer API (consultation/forms_api.py, docs/deployment.md): proxies in front of the site,
+# whose X-Forwarded-For entries are trusted (the client is the entry this many from the right;
+# USE_X_FORWARDED_FOR alone means one), and the browser origins besides the site itself that may
+# post answers (a front end on another domain; a mini-program sends no Origin and needs none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if USE_X_FORWARDED_FOR else 0)
+ANSWER_ALLOWED_ORIGINS = env.list("ANSWER_ALLOWED_ORIGINS", default=[])
 
 # django-simple-history: history rows are never deleted with their record (docs/operations.md).
 SIMPLE_HISTORY_REVERT_DISABLED = True

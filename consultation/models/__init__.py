@@ -1,6 +1,7 @@
 from consultation.models.agenda import AgendaItem, ConsultationIndexPage, ConsultationPage, Status
 from consultation.models.decision import Decision
 from consultation.models.forms import CommunityFormField, CommunityFormPage, CommunityFormSubmission
+from consultation.models.ratelimit import RateCounter
 from consultation.models.records import Deliberation, ImplementationUpdate
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "Decision",
     "Deliberation",
     "ImplementationUpdate",
+    "RateCounter",
     "Status",
 ]
