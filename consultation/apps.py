@@ -10,10 +10,11 @@ class ConsultationConfig(AppConfig):
         # registry (models), which is ready only now.
         from wagtail.api.v3.urls import api
 
-        from consultation import desk
+        from consultation import deletion, desk
         from consultation.api import router as consultations_router
         from consultation.forms_api import router as forms_router
 
         desk.register()
+        deletion.connect()
         api.add_router("/consultations/", consultations_router)
         api.add_router("/forms/", forms_router)

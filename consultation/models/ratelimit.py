@@ -12,3 +12,6 @@ class RateCounter(models.Model):
     class Meta:
         verbose_name = "频率计数"
         verbose_name_plural = "频率计数"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
