@@ -92,6 +92,7 @@ def test_the_client_is_what_the_trusted_proxies_saw(settings, proxies, forwarded
 
 def test_forged_forwarded_entries_do_not_evade_the_limit(client, yinxing, settings):
     settings.FORM_RATE_LIMIT = (5, 600)
+    settings.USE_X_FORWARDED_FOR = True  # one proxy, as deployed behind nginx
     settings.TRUSTED_PROXY_COUNT = 1
     page = make_form(yinxing)
     statuses = [
