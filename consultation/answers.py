@@ -188,8 +188,9 @@ def _form_errors(form: BaseForm, named: frozenset[str] | None) -> tuple[FieldErr
 
 
 def _bad_text(answers: Answers) -> tuple[FieldError, ...]:
-    """Every field whose name or value holds a character that is not text (cms/text.py): refused
-    whatever the field's type, before any field reads it, so that nothing of it is stored."""
+    """Every field whose name or value holds a character that is not text (cms/text.py), whatever
+    the field's type (a choice's error would repeat the value): the answer is refused with only
+    these errors, and nothing of it is stored."""
     return tuple(
         FieldError(displayable(name), "invalid_text", INVALID_TEXT_MESSAGE)
         for name, values in answers.data.lists()
