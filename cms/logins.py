@@ -9,7 +9,7 @@ page passwords in the database, so every worker sees the same count, per account
   (`lockouts` below, for whoever holds axes' delete permission) or with `python manage.py axes_reset_username NAME`.
 
 The client's address is `client_address()`: REMOTE_ADDR, or, behind `TRUSTED_PROXY_COUNT` proxies,
-the X-Forwarded-For entry those proxies added (never the leftmost one, which the client writes).
+the X-Forwarded-For entry those proxies added (cms/client.py).
 """
 
 import datetime
@@ -31,18 +31,6 @@ from wagtail.models import PageViewRestriction
 
 # The "account" a page password is counted under (never a real username: those have no colon).
 PAGE_PASSWORD_ACCOUNT = "页面密码:{}"
-
-
-def client_address(request) -> str:
-    """The client's address as the nearest trusted proxy saw it."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    if proxies <= 0:
-        return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    # Each trusted proxy appends the address it received from: the entry `proxies` from the
-    # right was written by the outermost trusted proxy. Fewer entries: the request bypassed them.
-    return hops[-proxies] if len(hops) >= proxies else remote
 
 
 class ThrottleBackend(AxesStandaloneBackend):

@@ -246,8 +246,12 @@ _rate = env.str("FORM_RATE_LIMIT", default="5/600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # Proxies in front of the app that append to X-Forwarded-For (a load balancer and nginx: 2). The
-# client's address is the entry they added, never the leftmost one (cms/logins.py client_address).
+# client's address is the entry they added, never the leftmost one (cms/client.py),
+# for login throttling and the form rate limit. USE_X_FORWARDED_FOR alone means one.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if USE_X_FORWARDED_FOR else 0)
+# Browser origins besides the site itself that may post answers to the API (a front end on another
+# domain; a mini-program sends no Origin and needs none): consultation/forms_api.py.
+ANSWER_ALLOWED_ORIGINS = env.list("ANSWER_ALLOWED_ORIGINS", default=[])
 
 # Logins and page passwords (cms/logins.py, docs/roles.md): failures per account and per address
 # before a lockout, and its length; an administrator can lift it sooner (设置 → 登录锁定).
@@ -260,7 +264,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = "cms.logins.lockout_parameters"
-AXES_CLIENT_IP_CALLABLE = "cms.logins.client_address"
+AXES_CLIENT_IP_CALLABLE = "cms.client.client_address"
 AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

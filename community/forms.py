@@ -7,6 +7,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from cms.text import check_text_fields
 from community.models import CovenantRevision
 from community.models.vote import VOTE_FIELDS
 from community.procedures import MEETING_LABELS, MEETINGS_FOR
@@ -27,6 +28,7 @@ class StepForm(forms.Form):
         if revision is not None:
             kwargs.setdefault("initial", self.initial_for(revision))
         super().__init__(data, **kwargs)
+        check_text_fields(self)
 
     def initial_for(self, revision: CovenantRevision) -> dict:
         return {}

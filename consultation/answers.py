@@ -1,6 +1,6 @@
 """One answer pipeline for every surface that takes a resident's answers to a form: the site's own
 HTML page and the JSON API of the mini-program. Both ask the same questions in the same order
-(window → login → honeypot → rate limit → validation) and only put the result into HTML or JSON,
+(window → login → honeypot → rate limit → text → validation) and only put the result into HTML or JSON,
 so that a rule added here holds everywhere, and a status or a wait time never depends on wording.
 
 This module does not import the models: CommunityFormPage.serve() calls it, so the models import
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.http import QueryDict
 
+from cms.text import INVALID_TEXT_MESSAGE, displayable, text_problem
 from cms.visibility import is_reachable
 from consultation.ratelimit import take
 
@@ -187,6 +188,17 @@ def _form_errors(form: BaseForm, named: frozenset[str] | None) -> tuple[FieldErr
     return tuple(errors)
 
 
+def _bad_text(answers: Answers) -> tuple[FieldError, ...]:
+    """Every field whose name or value holds a character that is not text (cms/text.py), whatever
+    the field's type (a choice's error would repeat the value): the answer is refused with only
+    these errors, and nothing of it is stored."""
+    return tuple(
+        FieldError(displayable(name), "invalid_text", INVALID_TEXT_MESSAGE)
+        for name, values in answers.data.lists()
+        if text_problem(name) or text_problem(values)
+    )
+
+
 def accept(
     page: CommunityFormPage,
     answers: Answers,
@@ -209,8 +221,9 @@ def accept(
     if not take(f"form:{page.pk}:{client}"):
         return _refuse(Code.RATE_LIMITED, surface, retry_after=wait_seconds(), form=form)
     valid = form.is_valid()
-    errors = _form_errors(form, answers.named)
+    bad_text = _bad_text(answers)
+    errors = bad_text or _form_errors(form, answers.named)
     if errors:
-        code = Code.UNKNOWN_FIELD if valid else Code.INVALID
+        code = Code.UNKNOWN_FIELD if valid and not bad_text else Code.INVALID
         return _refuse(code, surface, errors=errors, form=form)
     return Accepted(page.process_form_submission(form))

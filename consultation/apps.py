@@ -12,7 +12,7 @@ class ConsultationConfig(AppConfig):
 
         from cms import media_access
         from cms.visibility import reachable
-        from consultation import desk
+        from consultation import deletion, desk
         from consultation.api import router as consultations_router
         from consultation.forms_api import router as forms_router
         from consultation.models import ConsultationPage, ImplementationUpdate
@@ -25,5 +25,6 @@ class ConsultationConfig(AppConfig):
                 agenda__in=reachable(ConsultationPage.objects.all(), hidden)
             ),
         )
+        deletion.connect()
         api.add_router("/consultations/", consultations_router)
         api.add_router("/forms/", forms_router)

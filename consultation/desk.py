@@ -95,3 +95,4 @@ def register() -> None:
     history_registry.register("consultation.Deliberation", title_path="agenda.title")
     history_registry.register("consultation.ImplementationUpdate", title_path="agenda.title")
     history_registry.register("consultation.Decision", title_path="title")
+    history_registry.register("consultation.AnswerDeletion", title_path="summary")

@@ -1,13 +1,18 @@
 """Form endpoints of the headless API: the schema a mini-program needs to render a form natively,
-and answering it with JSON (201; 422 per field; 409 closed; 429 with Retry-After). Answers go
+and answering it with JSON (201; 422 per field; 409 closed; 429 with Retry-After; 415 for any body
+but JSON; 403 for a browser post from another site's page). Answers go
 through the same pipeline as the site's form (consultation.answers); this module only speaks JSON."""
 
 import datetime
+import functools
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
+from ninja.decorators import decorate_view
 from pydantic import Field
 from wagtail.rich_text import expand_db_html
 
@@ -74,6 +79,42 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
+def _problem(status: int, title: str, detail: str) -> JsonResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+def cross_site(request: HttpRequest) -> bool:
+    """Whether a browser sent this from a page of another site that ANSWER_ALLOWED_ORIGINS does
+    not name. A browser says so in Sec-Fetch-Site, or at least in Origin; a mini-program or any
+    other client that is no browser sends neither, and is not a page another site can borrow."""
+    origin = request.headers.get("Origin")
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if origin is None and fetch_site is None:
+        return False
+    if origin is not None and origin in settings.ANSWER_ALLOWED_ORIGINS:
+        return False
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    return urlsplit(origin).netloc != request.get_host()
+
+
+def answers_only(view):
+    """The answer endpoint takes JSON from the site itself, an allowed origin, or a client that is
+    no browser, checked before the body is read: a text/plain post is what a page on another site
+    may send without asking (no CORS preflight), so it is never taken for an answer."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.content_type != "application/json":
+            return _problem(415, "Unsupported Media Type", "请以 application/json 提交。")
+        if cross_site(request):
+            return _problem(403, "Forbidden", "不接受其他网站页面代为提交的答复。")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def _form_page(page_id: PageId) -> CommunityFormPage:
     page = reachable(CommunityFormPage.objects).filter(pk=page_id).first()
     if page is None:
@@ -116,15 +157,20 @@ def form_schema(request: HttpRequest, page_id: PageId):
     response={
         201: SubmissionOut,
         400: ProblemSchema,
+        403: ProblemSchema,
         404: ProblemSchema,
         409: ErrorOut,
+        415: ProblemSchema,
         422: ProblemSchema,
         429: ErrorOut,
     },
     url_name="form_submit",
     summary="Answer a form",
+    description="JSON only (415 otherwise). A browser page of another site may post only if its "
+    "origin is allowed (403 otherwise); a client that sends no Origin, such as a mini-program, may.",
     operation_id="forms_submit",
 )
+@decorate_view(answers_only)
 def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
     page = _form_page(page_id)
     answers = Answers.from_json(payload.answers, payload.website)

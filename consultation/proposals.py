@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import escape
 
+from cms.text import displayable
 from community.permissions import policy_for, within
 from consultation.models import (
     CommunityFormPage,
@@ -26,7 +27,7 @@ def proposal_text(submission: CommunityFormSubmission) -> str:
     page = submission.page.specific
     kinds = {f.clean_name: f.field_type for f in page.get_form_fields()}
     return "\n".join(
-        str(value)
+        str(displayable(value))
         for name, value in submission.form_data.items()
         if kinds.get(name) in ("multiline", "singleline") and value
     )

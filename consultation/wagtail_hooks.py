@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from community.permissions import policy_for
 from consultation.dashboard import ConsultationTodoPanel
+from consultation.deletion import CommunityDeleteSubmissionsView
 from consultation.models import (
     CommunityFormPage,
     ConsultationPage,
@@ -130,6 +131,19 @@ def require_consent_in_bulk(request, action_type, objects, action_class_instance
 def proposal_admin_urls():
 
     return proposal_urls()
+
+
+@hooks.register("register_admin_urls")
+def answer_deletion_url():
+    """Wagtail's own URL for deleting answers, answered by the view that asks for a reason: this
+    app's hooks are registered before wagtail.contrib.forms' (INSTALLED_APPS), so it matches first."""
+    return [
+        path(
+            "forms/submissions/<int:page_id>/delete/",
+            CommunityDeleteSubmissionsView.as_view(),
+            name="consultation_delete_submissions",
+        )
+    ]
 
 
 @hooks.register("register_admin_menu_item")

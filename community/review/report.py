@@ -1,15 +1,15 @@
 """The district report page: the half-year figures for a chosen period, with the dashboard's
 charts, a printable view and a CSV export, all over the viewer's communities."""
 
-import csv
 import datetime
 
 from django import forms
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cms import exports
 from community.models import CommunityPage, TownshipPage
 from community.permissions import policy_for
 from community.review import figures
@@ -70,37 +70,28 @@ def report_data(communities, period: figures.Period, today: datetime.date) -> di
     }
 
 
-def _csv_response(data: dict, scope_label: str) -> HttpResponse:
-    period = data["period"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
-    )
-    response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.writer(response)
-    writer.writerow(["统计期间", f"{period.start:%Y-%m-%d}", f"{period.end:%Y-%m-%d}", scope_label])
-    writer.writerow([])
-    writer.writerow(["指标", "数值"])
-    for _key, label, value in data["figures"]:
-        writer.writerow([label, "—" if value is None else value])
-    writer.writerow([])
-    writer.writerow(["村/社区", *(f"{m:%Y-%m}" for m in data["per_month"]["months"]), "合计"])
-    for title, cells, total in data["per_month"]["rows"]:
-        writer.writerow([title, *cells, total])
-    writer.writerow([])
-    writer.writerow(["修订阶段", "件数", *data["age_labels"], "最久（天）"])
-    for s in data["stages"]:
-        writer.writerow([s["label"], s["total"], *s["ages"], s["oldest_days"] or ""])
-    writer.writerow([])
-    writer.writerow([f"超过 {data['overdue_days']} 天未反馈落实情况", "议题", "最近反馈"])
+def _csv_rows(data: dict) -> list[list]:
+    """The report's sections one under another, each with its own heading row, an empty row between."""
+    rows = [["指标", "数值"]]
+    rows += [[label, "—" if value is None else value] for _key, label, value in data["figures"]]
+    rows += [[], ["村/社区", *(f"{m:%Y-%m}" for m in data["per_month"]["months"]), "合计"]]
+    rows += [[title, *cells, total] for title, cells, total in data["per_month"]["rows"]]
+    rows += [[], ["修订阶段", "件数", *data["age_labels"], "最久（天）"]]
+    rows += [[s["label"], s["total"], *s["ages"], s["oldest_days"] or ""] for s in data["stages"]]
+    rows += [[], [f"超过 {data['overdue_days']} 天未反馈落实情况", "议题", "最近反馈"]]
     for community_title, agenda in data["overdue"]:
         last = agenda.last_update
-        writer.writerow([community_title, agenda.title, f"{last:%Y-%m-%d}" if last else "无"])
-    writer.writerow([])
-    writer.writerow(["周（起始日）", "表单答复（份）"])
-    for week, n in data["weeks"]:
-        writer.writerow([f"{week:%Y-%m-%d}", n])
-    return response
+        rows.append([community_title, agenda.title, f"{last:%Y-%m-%d}" if last else "无"])
+    rows += [[], ["周（起始日）", "表单答复（份）"]]
+    rows += [[f"{week:%Y-%m-%d}", n] for week, n in data["weeks"]]
+    return rows
+
+
+def _csv_response(data: dict, scope_label: str) -> HttpResponseBase:
+    period = data["period"]
+    header = ["统计期间", f"{period.start:%Y-%m-%d}", f"{period.end:%Y-%m-%d}", scope_label]
+    filename = f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    return exports.csv_response(filename, header, [[], *_csv_rows(data)])
 
 
 @require_safe

@@ -1,10 +1,13 @@
 from consultation.models.agenda import AgendaItem, ConsultationIndexPage, ConsultationPage, Status
 from consultation.models.decision import Decision
+from consultation.models.deletion import AnswerDeletion
 from consultation.models.forms import CommunityFormField, CommunityFormPage, CommunityFormSubmission
+from consultation.models.ratelimit import RateCounter
 from consultation.models.records import Deliberation, ImplementationUpdate
 
 __all__ = [
     "AgendaItem",
+    "AnswerDeletion",
     "CommunityFormField",
     "CommunityFormPage",
     "CommunityFormSubmission",
@@ -13,5 +16,6 @@ __all__ = [
     "Decision",
     "Deliberation",
     "ImplementationUpdate",
+    "RateCounter",
     "Status",
 ]

@@ -21,6 +21,7 @@ from wagtail.contrib.forms.models import (
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Revision
 
+from cms.text import displayable, validate_text
 from consultation.answers import HONEYPOT, PAGE, Accepted, Answers, accept, check_open
 from consultation.ratelimit import client_key
 
@@ -42,22 +43,54 @@ FIELD_CHOICES = (
 )
 
 
+# The longest answer each kind of field takes, in characters (docs/consultations.md). Wagtail's form
+# builder caps a single line at 255 and leaves the others open; a 100,000-character answer is no
+# opinion, it is a way to fill the database and the committee's export.
+ANSWER_MAX_LENGTH = {
+    "singleline": 255,
+    "multiline": 5000,
+    "email": 254,
+    "url": 2048,
+    "hidden": 255,
+    "address": 100,
+    "mobile": 11,
+}
+
+
 def mask_mobile(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if value and len(value) == 11 else value
 
 
 class CommunityFormBuilder(FormBuilder):
+    def create_multiline_field(self, field, options):
+        return super().create_multiline_field(
+            field, {**options, "max_length": ANSWER_MAX_LENGTH["multiline"]}
+        )
+
+    def create_email_field(self, field, options):
+        return super().create_email_field(
+            field, {**options, "max_length": ANSWER_MAX_LENGTH["email"]}
+        )
+
+    def create_url_field(self, field, options):
+        return super().create_url_field(field, {**options, "max_length": ANSWER_MAX_LENGTH["url"]})
+
+    def create_hidden_field(self, field, options):
+        return super().create_hidden_field(
+            field, {**options, "max_length": ANSWER_MAX_LENGTH["hidden"]}
+        )
+
     def create_mobile_field(self, field, options):
         return forms.CharField(
             validators=[MOBILE],
-            max_length=11,
+            max_length=ANSWER_MAX_LENGTH["mobile"],
             widget=forms.TextInput(attrs={"inputmode": "tel"}),
             **options,
         )
 
     def create_address_field(self, field, options):
         options.setdefault("help_text", "例如：银杏小区 3 幢 2 单元")
-        return forms.CharField(max_length=100, **options)
+        return forms.CharField(max_length=ANSWER_MAX_LENGTH["address"], **options)
 
     def create_consent_field(self, field, options):
         options["required"] = True
@@ -74,6 +107,10 @@ class CommunityFormBuilder(FormBuilder):
     @property
     def formfields(self):
         fields = super().formfields
+        for field in fields.values():
+            # The pipeline refuses bad text in any answer (consultation/answers.py); this puts the
+            # message next to the field on the page.
+            field.validators.append(validate_text)
         fields[HONEYPOT] = forms.CharField(
             required=False,
             label="请勿填写",
@@ -276,6 +313,7 @@ class CommunityFormPage(AbstractEmailForm):
             key = name if current.get(name, (None,))[0] == label else f"{name}@{label}"
             if mask and field_type == "mobile":
                 value = mask_mobile(value)
+            value = displayable(value)  # a row stored before text was checked still shows
             row[key] = ", ".join(value) if isinstance(value, list) else value
         return row
 

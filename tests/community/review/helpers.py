@@ -6,7 +6,13 @@ import datetime
 from django.utils import timezone
 
 from community.models import CommunityPage, CovenantPage, CovenantRevision
-from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
+from consultation.models import (
+    AnswerDeletion,
+    ConsultationPage,
+    Decision,
+    Deliberation,
+    ImplementationUpdate,
+)
 
 
 def save(record, user, reason):
@@ -67,6 +73,20 @@ def new_decision(community, user) -> Decision:
     )
 
 
+def new_answer_deletion(community, user) -> AnswerDeletion:
+    return save(
+        AnswerDeletion(
+            community=community,
+            answer_id=1,
+            submitted_at=timezone.now(),
+            summary="意见征集 · 第 1 号回复：路灯不亮。",
+            reason="重复提交",
+        ),
+        user,
+        "重复提交",
+    )
+
+
 def new_feature(community, user):
     from community.models import ExperienceFeature, ExperiencePage
 
@@ -90,6 +110,7 @@ FACTORIES = {
     "consultation.implementationupdate": (new_update, "text", "已完成路基。", "进展情况"),
     "consultation.decision": (new_decision, "summary", "拟修建通往茶园的村道。", "事项说明"),
     "community.experiencefeature": (new_feature, "reason", "可在全区推广。", "推荐理由"),
+    "consultation.answerdeletion": (new_answer_deletion, "reason", "测试数据", "删除原因"),
 }
 
 

@@ -22,7 +22,7 @@ MODELS = tuple(entry.model for entry in history_registry)
 def _csv(client, **params) -> list[dict]:
     response = client.get(AUDIT, {**params, "export": "csv"})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -159,7 +159,8 @@ def test_report_page_csv_and_print_view(client, district_staff):
     html = page.content.decode()
     assert '<svg class="review-chart"' in html and "cdn" not in html.lower()
     response = client.get("/admin/review/report/", {**params, "export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
     found = dict(row for row in rows if len(row) == 2 and row[0] != "指标")
     assert found["村规民约/居民公约制定或修订并公布（件）"] == "4"
     assert found["村规民约/居民公约备案（件）"] == "4"
@@ -176,11 +177,13 @@ def test_report_for_one_township_and_a_reviewers_scope(
 ):
     client.force_login(district_staff)
     params = {"start": "2019-01-01", "end": "2024-06-30", "township": liuxi.pk, "export": "csv"}
-    text = client.get("/admin/review/report/", params).content.decode("utf-8-sig")
+    text = client.get("/admin/review/report/", params).getvalue().decode("utf-8-sig")
     assert "柳溪镇" in text and "银杏社区" not in text
     client.force_login(reviewer_dongcheng)
-    text = client.get("/admin/review/report/", {**params, "township": ""}).content.decode(
-        "utf-8-sig"
+    text = (
+        client.get("/admin/review/report/", {**params, "township": ""})
+        .getvalue()
+        .decode("utf-8-sig")
     )
     assert "银杏社区" in text and "杏花村" not in text
 

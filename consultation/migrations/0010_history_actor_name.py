@@ -6,7 +6,7 @@ keep it too: the name is filled in from the user who wrote them."""
 from django.conf import settings
 from django.db import migrations, models
 
-HISTORICAL_MODELS = ['historicaldecision', 'historicaldeliberation', 'historicalimplementationupdate']
+HISTORICAL_MODELS = ['historicalanswerdeletion', 'historicaldecision', 'historicaldeliberation', 'historicalimplementationupdate']
 
 
 def name_the_actors(apps, schema_editor):
@@ -23,10 +23,19 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('consultation', '0007_decision_community_relation'),
+        ('consultation', '0009_answer_deletion'),
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='historicalanswerdeletion',
+            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': '表单回复删除记录历史', 'verbose_name_plural': 'historical 表单回复删除记录'},
+        ),
+        migrations.AddField(
+            model_name='historicalanswerdeletion',
+            name='history_user_name',
+            field=models.CharField(blank=True, default='', max_length=310, verbose_name='操作人（存档）'),
+        ),
         migrations.AddField(
             model_name='historicaldecision',
             name='history_user_name',
