@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
+from cms.ids import MAX_ID
+
 # Ids beyond a database integer are simply not found (422 from validation), never a server error.
-MAX_ID = 2_147_483_647
 PageId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 

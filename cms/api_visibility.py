@@ -7,7 +7,7 @@ reference index (Wagtail's "usage") records it. Token holders keep Wagtail's beh
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField
+from django.db.models import BigIntegerField, CharField
 from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 from wagtail.documents.api.v3 import router as documents
@@ -17,7 +17,8 @@ from wagtail.models import Page, ReferenceIndex
 
 
 def published_ids(model):
-    """Primary keys of `model` rows referred to by live pages that need no login or password."""
+    """Primary keys of `model` rows referred to by live pages that need no login or password (as
+    integers: the search backends filter on `pk__in`, never on an annotation)."""
     public_pages = Page.objects.live().public().annotate(key=Cast("pk", CharField())).values("key")
     return (
         ReferenceIndex.objects.filter(
@@ -25,7 +26,8 @@ def published_ids(model):
             object_id__in=public_pages,
             to_content_type=ContentType.objects.get_for_model(model),
         )
-        .values_list("to_object_id", flat=True)
+        .annotate(object_pk=Cast("to_object_id", BigIntegerField()))
+        .values_list("object_pk", flat=True)
         .distinct()
     )
 
@@ -35,7 +37,7 @@ def _narrowed(original, model):
         qs = original(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             return qs
-        return qs.annotate(key=Cast("pk", CharField())).filter(key__in=published_ids(model))
+        return qs.filter(pk__in=published_ids(model))
 
     queryset.__wrapped__ = original
     return queryset
