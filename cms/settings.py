@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "simple_history",
+    "csp",  # Content-Security-Policy headers (cms/headers.py)
     "ninja",  # serves the API docs page from its own static files, no CDN
     "django.contrib.admin",  # needed by wagtail-modeladmin's list filters; not mounted
     "django.contrib.auth",
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.headers.SecurityHeadersMiddleware",  # CSP and Permissions-Policy, on cache hits too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.input_guard.InputGuardMiddleware",  # 400 for NUL/surrogates, API ints beyond the database
     "cms.cache.PageCacheMiddleware",  # before sessions: a hit costs no session, CSRF or auth work
@@ -200,6 +202,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Wagtail's live preview shows the page in a same-origin iframe, which DENY would break.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Security headers (cms/headers.py, docs/site.md). The public site and the API run no inline
+# script or style: a strict policy. Wagtail's admin uses inline scripts and styles (and its
+# preview frames the site), so /admin/ has its own. Origins of media on another host (a CDN) go in CSP_MEDIA_ORIGINS.
+_CSP_MEDIA = env.list("CSP_MEDIA_ORIGINS", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_CSP_MEDIA],
+        "media-src": ["'self'", *_CSP_MEDIA],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        # The page editor writes its configuration in inline <script> blocks (no nonce).
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_CSP_MEDIA],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "browsing-topics=()",
+)
 
 LOGGING = {
     "version": 1,
