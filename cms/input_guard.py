@@ -5,6 +5,12 @@ Two kinds, each a whole class of server errors found by probing:
 - Text no database stores: NUL (PostgreSQL refuses it in every string) and lone surrogates, in
   any query-string key or value and any form field's name. Form *values* are each form's own
   business (the answer pipeline refuses them with a field error).
+- Query-string values that are whole numbers beyond a 64-bit integer (a 20-digit "id"): no
+  database column holds one, and SQLite cannot even bind it (`OverflowError` in every admin
+  filter and model choice that looks an id up: Django range-checks only some lookups).
+- Query-string values longer than MAX_QUERY_VALUE (2,000 characters): no link of the site or the
+  admin makes one, and SQLite refuses a LIKE pattern over 50,000 bytes (a search box given 100k
+  characters was a 500 on every admin listing).
 - A form post without a field the form's own script always sends (a StreamField's `body-count`):
   Wagtail's block widgets read such keys from `request.POST` unguarded. A missing key of the
   request's own data (`MultiValueDictKeyError`) is the client's error, so it is a 400.
@@ -28,6 +34,8 @@ from wagtail.api.v3.urls import api
 from cms.ids import MAX_ID
 
 API_PREFIX = "/api/v3/"
+MAX_QUERY_VALUE = 2_000
+MAX_BIGINT = 2**63 - 1
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _INTEGER = re.compile(r"[+-]?\d+")
 
@@ -66,8 +74,14 @@ def _integer_parameters() -> list[tuple[re.Pattern, dict[str, set[str]], dict[st
     return table
 
 
+def _beyond(value: str, limit: int) -> bool:
+    """Whether `value` is a whole number (as the ORM would read it) beyond ±limit."""
+    text = value.strip()
+    return len(text) < 4300 and _INTEGER.fullmatch(text) is not None and abs(int(text)) > limit
+
+
 def _out_of_range(value: str) -> bool:
-    return _INTEGER.fullmatch(value.strip()) is not None and abs(int(value)) > MAX_ID
+    return _beyond(value, MAX_ID)
 
 
 def _api_problem(request) -> list[dict]:
@@ -89,11 +103,21 @@ def _api_problem(request) -> list[dict]:
     return errors
 
 
-def _unstorable_errors(request) -> list[dict]:
+def _query_errors(request) -> list[dict]:
     errors = [
         {"type": "invalid_characters", "loc": ["query", key], "msg": "NUL or lone surrogate"}
         for key, values in request.GET.lists()
         if unstorable(key) or any(unstorable(v) for v in values)
+    ]
+    errors += [
+        {"type": "out_of_range", "loc": ["query", key], "msg": "beyond a 64-bit integer"}
+        for key, values in request.GET.lists()
+        if any(_beyond(v, MAX_BIGINT) for v in values)
+    ]
+    errors += [
+        {"type": "too_long", "loc": ["query", key], "msg": f"over {MAX_QUERY_VALUE} characters"}
+        for key, values in request.GET.lists()
+        if len(key) > MAX_QUERY_VALUE or any(len(v) > MAX_QUERY_VALUE for v in values)
     ]
     if request.method == "POST" and request.content_type in (
         "application/x-www-form-urlencoded",
@@ -113,13 +137,15 @@ class InputGuardMiddleware:
 
     def __call__(self, request):
         on_api = request.path_info.startswith(API_PREFIX)
-        errors = _unstorable_errors(request)
+        errors = _query_errors(request)
         if on_api and not errors:
             errors = _api_problem(request)
         if errors:
             if on_api:
                 return problem_response(status=400, detail="Invalid parameters", errors=errors)
-            raise BadRequest("; ".join(f"{e['loc'][0]} {e['loc'][1]!r}" for e in errors))
+            raise BadRequest(
+                "; ".join(f"{e['type']} {e['loc'][0]} {e['loc'][1][:40]!r}" for e in errors)
+            )
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -76,10 +76,34 @@ def test_a_bad_query_string_is_a_client_error(as_user, xinghua, username, method
         "/api/v3/pages/?offset=99999999999999999999",
         "/api/v3/pages/99999999999999999999/",
         "/api/v3/images/?%00=1",
+        "/api/v3/pages/?search=" + "a" * 3000,
     ],
 )
 def test_the_api_says_which_parameter_it_refused(client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert _is_problem(response)
-    assert response.json()["errors"][0]["type"] in ("invalid_characters", "out_of_range")
+    assert response.json()["errors"][0]["type"] in (
+        "invalid_characters",
+        "out_of_range",
+        "too_long",
+    )
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=" + "a" * 3000, "%00=1"])
+def test_the_site_and_the_admin_answer_a_chinese_400_page(as_user, query):
+    for client, url in [(as_user(None), "/search/"), (as_user("minzheng"), "/admin/pages/search/")]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400
+        assert "请求无法处理" in response.content.decode()
+
+
+def test_a_form_field_name_with_nul_is_refused(as_user):
+    client = as_user("minzheng")
+    response = client.post("/admin/experiences/featured/", {"page\x00": "1"})
+    assert response.status_code == 400
+
+
+def test_an_ordinary_search_still_works(client):
+    response = client.get("/api/v3/pages/?search=" + "停车" * 10)
+    assert response.status_code == 200
