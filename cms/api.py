@@ -23,4 +23,5 @@ class ProblemSchema(Schema):
     errors: list[Any] = []
 
 
-PROBLEMS = {404: ProblemSchema, 422: ProblemSchema}
+# 400: a parameter refused before any handler runs (cms/input_guard.py: NUL, out-of-range ids).
+PROBLEMS = {400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema}
