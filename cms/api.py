@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
+from cms.ids import MAX_ID
+
 # Ids beyond a database integer are simply not found (422 from validation), never a server error.
-MAX_ID = 2_147_483_647
 PageId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -22,4 +23,5 @@ class ProblemSchema(Schema):
     errors: list[Any] = []
 
 
-PROBLEMS = {404: ProblemSchema, 422: ProblemSchema}
+# 400: a parameter refused before any handler runs (cms/input_guard.py: NUL, out-of-range ids).
+PROBLEMS = {400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
@@ -45,7 +45,8 @@ def register_holder(model: type[Model], public_rows: Callable[[Q], QuerySet]) ->
 
 
 def public_ids(model: type[Model]) -> QuerySet:
-    """Primary keys (as text) of `model` rows a reachable page or registered holder refers to."""
+    """Primary keys of `model` rows a reachable page or registered holder refers to (as integers:
+    the search backends filter on `pk__in`, never on an annotation)."""
     hidden = hidden_q()
     holders = Q(pk__in=[])
     for holder, public_rows in _holders.items():
@@ -57,7 +58,8 @@ def public_ids(model: type[Model]) -> QuerySet:
         ReferenceIndex.objects.filter(
             holders, to_content_type=ContentType.objects.get_for_model(model)
         )
-        .values_list("to_object_id", flat=True)
+        .annotate(object_pk=Cast("to_object_id", BigIntegerField()))
+        .values_list("object_pk", flat=True)
         .distinct()
     )
 
@@ -71,8 +73,7 @@ def readable(queryset: QuerySet, user) -> QuerySet:
 
 def visible(queryset: QuerySet, user) -> QuerySet:
     """The files of `queryset` this user may fetch: public ones, and those in the user's scope."""
-    public = Q(media_key__in=public_ids(queryset.model))
-    queryset = queryset.annotate(media_key=Cast("pk", CharField()))
+    public = Q(pk__in=public_ids(queryset.model))
     if user is None or not user.is_authenticated:
         return queryset.filter(public)
     policy = policy_registry.get_by_type(queryset.model)

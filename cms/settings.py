@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "simple_history",
+    "csp",  # Content-Security-Policy headers (cms/headers.py)
     "ninja",  # serves the API docs page from its own static files, no CDN
     "django.contrib.admin",  # needed by wagtail-modeladmin's list filters; not mounted
     "django.contrib.auth",
@@ -113,7 +114,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.headers.SecurityHeadersMiddleware",  # CSP and Permissions-Policy, on cache hits too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.input_guard.InputGuardMiddleware",  # 400 for NUL/surrogates, API ints beyond the database
     "cms.cache.PageCacheMiddleware",  # before sessions: a hit costs no session, CSRF or auth work
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -209,6 +212,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
+# Security headers (cms/headers.py, docs/site.md). The public site and the API run no inline
+# script or style: a strict policy. Wagtail's admin uses inline scripts and styles (and its
+# preview frames the site), so /admin/ has its own. Origins of media on another host (a CDN) go in CSP_MEDIA_ORIGINS.
+_CSP_MEDIA = env.list("CSP_MEDIA_ORIGINS", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_CSP_MEDIA],
+        "media-src": ["'self'", *_CSP_MEDIA],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        # The page editor writes its configuration in inline <script> blocks (no nonce).
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_CSP_MEDIA],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "browsing-topics=()",
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -223,7 +263,8 @@ WAGTAIL_I18N_ENABLED = False
 # No moderation workflows: covenants have their statutory procedure, records their own publishing,
 # and a workflow's approval would publish past those rules.
 WAGTAIL_WORKFLOW_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, with quotes in search terms escaped for SQLite (cms/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Uploaded files are served only through the checks of cms/media_access.py (docs/deployment.md):

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
+from cms.ids import parse_id
 from community.models import ExperienceFeature, ExperiencePage
 
 PERMISSION = "community.feature_experience"
@@ -22,7 +23,9 @@ def experience_features(request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     if request.method == "POST":
-        page = get_object_or_404(ExperiencePage.objects.live(), pk=request.POST.get("page"))
+        page = get_object_or_404(
+            ExperiencePage.objects.live(), pk=parse_id(request.POST.get("page"))
+        )
         if request.POST.get("action") == "feature":
             reason = request.POST.get("reason", "").strip()[:200]
             if not ExperienceFeature.objects.filter(page=page).exists():

@@ -11,6 +11,7 @@ from community.covenant_admin import RoleMenuItem, revision_admin
 from community.experience_admin import PERMISSION, experience_urls
 from community.models import CommunityPage, CovenantRevision, ExperienceTheme
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
+from community.models.guard import ALIAS_REFUSED
 from community.review import hooks as review_desk_hooks  # noqa: F401
 
 
@@ -69,14 +70,16 @@ def keep_pages_with_covenant_history(request, page):
 
 @hooks.register("before_copy_page")
 def refuse_covenant_aliases(request, page):
-    """An alias would follow the covenant's publication outside the procedure: refused."""
+    """An alias would follow the covenant's publication outside the procedure: refused here
+    with a message (the covenant's save refuses it on every other path, the API's included)."""
 
-    if (
-        request.method == "POST"
-        and request.POST.get("alias")
-        and isinstance(page.specific, CovenantPage)
-    ):
-        messages.error(request, "村规民约、居民公约不能创建别名；如需在别处展示，请添加链接。")
+    if request.method != "POST" or not request.POST.get("alias"):
+        return None
+    covenants = CovenantPage.objects.filter(pk=page.pk)
+    if request.POST.get("copy_subpages"):
+        covenants = CovenantPage.objects.descendant_of(page, inclusive=True)
+    if covenants.exists():
+        messages.error(request, ALIAS_REFUSED)
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
 

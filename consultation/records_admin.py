@@ -10,6 +10,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, InspectView
 
+from cms.ids import parse_id
 from community.covenant_admin import DeclaredFiltersIndexView
 from community.models import CommunityPage
 from community.permissions import policy_for, within
@@ -114,8 +115,9 @@ class PrefilledCreateView(CreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        if self.request.GET.get("agenda", "").isdigit():
-            initial["agenda"] = int(self.request.GET["agenda"])
+        agenda = parse_id(self.request.GET.get("agenda"))
+        if agenda is not None:
+            initial["agenda"] = agenda
         return initial
 
 

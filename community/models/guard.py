@@ -24,12 +24,17 @@ PUBLISH_REFUSED = (
     "村规民约、居民公约只能按法定程序公布：请在“公约修订”中完成征集民意、拟定草案、提请审核、审议表决和备案，"
     "由“公布”一步发布表决通过的文本。"
 )
+ALIAS_REFUSED = "村规民约、居民公约不能创建别名；如需在别处展示，请添加链接。"
 # What the live text is made of: changing any of these on a live covenant is publishing.
 GUARDED_FIELDS = ("live", "live_revision_id", "body", "preamble", "title", "kind")
 
 
 class CovenantPublishRefused(PermissionDenied):
     pass
+
+
+class CovenantAliasRefused(PermissionDenied):
+    """An alias follows its covenant's every publication, outside the procedure."""
 
 
 @contextlib.contextmanager
@@ -73,7 +78,11 @@ def _stream_json(page: Page, value) -> str:
 
 def refuse_unauthorised_publish(page: Page, update_fields: Iterable[str] | None) -> None:
     """Called by the covenant's `save()`, the one path every publish takes: raises
-    CovenantPublishRefused unless the save leaves the live text alone or was authorised."""
+    CovenantPublishRefused unless the save leaves the live text alone or was authorised, and
+    CovenantAliasRefused for an alias (the admin's copy view and the API's `create_alias` both
+    end in this save)."""
+    if page.alias_of_id is not None:
+        raise CovenantAliasRefused(ALIAS_REFUSED)
     authorised = _authorised_revision.get()
     if page.pk is None:
         if authorised is None:

@@ -13,6 +13,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from cms.ids import IdModelChoiceFilter
 from community.models import CommunityPage, TownshipPage
 from community.permissions import policy_for
 from community.review.history import visible_history
@@ -42,12 +43,12 @@ def _users_for(user):
 
 
 class AuditFilterSet(WagtailFilterSet):
-    township = django_filters.ModelChoiceFilter(
+    township = IdModelChoiceFilter(
         label="乡镇/街道",
         queryset=lambda request: _townships_for(request.user),
         method="filter_township",
     )
-    community = django_filters.ModelChoiceFilter(
+    community = IdModelChoiceFilter(
         label="村/社区",
         queryset=lambda request: CommunityPage.objects.for_user(request.user).order_by("path"),
         field_name="community",
@@ -55,7 +56,7 @@ class AuditFilterSet(WagtailFilterSet):
     model = django_filters.ChoiceFilter(
         label="记录类型", choices=history_registry.choices, method="filter_model"
     )
-    user = django_filters.ModelChoiceFilter(
+    user = IdModelChoiceFilter(
         label="操作人",
         queryset=lambda request: _users_for(request.user),
         field_name="history_user",

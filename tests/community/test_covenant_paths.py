@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from wagtail.models import Revision
+from wagtail.models import APIToken, Page, Revision
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from community import transitions as t
@@ -103,6 +103,40 @@ def test_covenant_alias_is_refused(client, xinghua, committee_xinghua):
         {"new_title": "别名", "new_slug": "alias", "new_parent_page": xinghua.pk, "alias": "on"},
     )
     assert not CovenantPage.objects.filter(alias_of=covenant).exists()
+
+
+def test_covenant_alias_through_the_api_is_refused(client, xinghua, committee_xinghua):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    _token, key = APIToken.create_token(user=committee_xinghua, name="t")
+    response = client.post(
+        f"/api/v3/pages/{covenant.pk}/actions/create_alias/",
+        content_type="application/json",
+        data={"destination_id": xinghua.pk, "slug": "alias"},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 403, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert not Page.objects.filter(alias_of=covenant).exists()
+
+
+def test_an_alias_of_a_community_would_alias_its_covenant_and_is_refused(
+    client, xinghua, liuxi, committee_xinghua
+):
+    covenant = CovenantPage.objects.child_of(xinghua).get()
+    client.force_login(committee_xinghua)
+    client.post(
+        reverse("wagtailadmin_pages:copy", args=(xinghua.pk,)),
+        {
+            "new_title": "别名",
+            "new_slug": "xinghua-alias",
+            "new_parent_page": liuxi.pk,
+            "alias": "on",
+            "copy_subpages": "on",
+        },
+    )
+    assert not Page.objects.filter(alias_of=covenant).exists()
+    with pytest.raises(PermissionDenied):
+        covenant.create_alias(parent=liuxi, update_slug="direct-alias")
 
 
 def test_copying_a_community_with_published_copies_keeps_the_tree_sound(xinghua, liuxi, superuser):
