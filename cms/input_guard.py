@@ -2,6 +2,9 @@
 
 Two kinds, each a whole class of server errors found by probing:
 
+- Bytes that are not UTF-8 (`%ED%A0%80`, a surrogate's bytes; `%FF`) in the query string or an
+  urlencoded form: Django decodes them into U+FFFD and the view would store a changed text
+  without a word. Refused as a whole, so nothing changed is ever stored.
 - Text no database stores: NUL (PostgreSQL refuses it in every string) and lone surrogates, in
   any query-string key or value and any form field's name. Form *values* are each form's own
   business (the answer pipeline refuses them with a field error).
@@ -25,6 +28,7 @@ page (templates/400.html).
 
 import re
 from functools import cache
+from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import BadRequest
 from django.utils.datastructures import MultiValueDictKeyError
@@ -103,7 +107,21 @@ def _api_problem(request) -> list[dict]:
     return errors
 
 
+def _not_utf8(raw: bytes) -> bool:
+    """Whether an urlencoded string (a query string, a form body) holds bytes that are not UTF-8."""
+    for pair in raw.replace(b"+", b" ").split(b"&"):
+        for piece in pair.split(b"=", 1):
+            try:
+                unquote_to_bytes(piece).decode("utf-8")
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
 def _query_errors(request) -> list[dict]:
+    # WSGI hands the query string over as Latin-1: encoding it back gives the bytes sent.
+    if _not_utf8(request.META.get("QUERY_STRING", "").encode("latin-1", "replace")):
+        return [{"type": "invalid_encoding", "loc": ["query", ""], "msg": "not UTF-8"}]
     errors = [
         {"type": "invalid_characters", "loc": ["query", key], "msg": "NUL or lone surrogate"}
         for key, values in request.GET.lists()
@@ -130,6 +148,8 @@ def _query_errors(request) -> list[dict]:
             "multipart/form-data",
         )
     ):
+        if request.content_type == "application/x-www-form-urlencoded" and _not_utf8(request.body):
+            return [{"type": "invalid_encoding", "loc": ["form", ""], "msg": "not UTF-8"}]
         errors += [
             {"type": "invalid_characters", "loc": ["form", key], "msg": "NUL or lone surrogate"}
             for key in [*request.POST.keys(), *request.FILES.keys()]

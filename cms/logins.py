@@ -22,12 +22,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 from wagtail import views as wagtail_views
 from wagtail.models import PageViewRestriction
+
+from cms.ids import parse_id
 
 # The "account" a page password is counted under (never a real username: those have no colon).
 PAGE_PASSWORD_ACCOUNT = "页面密码:{}"
@@ -82,8 +85,27 @@ def authenticate_with_password(request, page_view_restriction_id, page_id):
 UNLOCK_PERMISSION = "axes.delete_accessattempt"
 
 
+def _locked(attempts, field: str):
+    """Values of `field` (an account, an address) whose failures reach the limit, counted as axes
+    counts them: the sum over every attempt row of that account or address."""
+    return (
+        attempts.values(field)
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+
+
+def _account_label(username: str) -> str:
+    prefix = PAGE_PASSWORD_ACCOUNT.format("")
+    if not username.startswith(prefix):
+        return username
+    restriction = PageViewRestriction.objects.filter(pk=parse_id(username[len(prefix) :])).first()
+    return f"页面访问密码：{restriction.page.title}" if restriction else "页面访问密码"
+
+
 def lockouts(request):
-    """设置 → 登录锁定: the accounts and addresses locked now, each with 解除锁定."""
+    """设置 → 登录锁定: the accounts and the addresses locked now, each with 解除锁定."""
     if not request.user.has_perm(UNLOCK_PERMISSION):
         raise PermissionDenied
     if request.method == "POST":
@@ -93,13 +115,18 @@ def lockouts(request):
             removed = axes_utils.reset(ip=ip, username=username)
             messages.success(request, f"已解除锁定（清除 {removed} 条失败记录）。")
         return redirect("gongzhi_login_lockouts")
-    locked = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-    cooloff = datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    since = timezone.now() - cooloff
+    since = timezone.now() - datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=since)
+    prefix = PAGE_PASSWORD_ACCOUNT.format("")
+    accounts = [
+        {**row, "label": _account_label(row["username"])}
+        for row in _locked(attempts.exclude(username__startswith=prefix), "username")
+    ]
     context = {
         "page_title": "登录锁定",
         "header_icon": "lock",
-        "attempts": locked.filter(attempt_time__gte=since).order_by("-attempt_time"),
+        "accounts": accounts,
+        "addresses": list(_locked(attempts, "ip_address")),
         "limit": settings.AXES_FAILURE_LIMIT,
         "minutes": settings.LOGIN_LOCKOUT_MINUTES,
     }

@@ -125,5 +125,8 @@ def serve_media(request, path: str) -> HttpResponse:
         response = FileResponse(default_storage.open(name))
     response["Last-Modified"] = http_date(modified)
     # Whether a file is public changes with a page's publish: caches ask again every time.
-    patch_cache_control(response, no_cache=True, private=request.user.is_authenticated)
+    if request.user.is_authenticated:
+        patch_cache_control(response, no_cache=True, private=True)
+    else:
+        patch_cache_control(response, no_cache=True)
     return response

@@ -245,7 +245,7 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 PERMISSIONS_POLICY = env.str(
     "PERMISSIONS_POLICY",
     default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
     "browsing-topics=()",
 )
 
@@ -277,6 +277,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env.bool("PASSWORD_RESET_ENABLED", default=Fals
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The page password form in the site's own page (readable on a phone), not Wagtail's bare one.
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
+# No call from the admin to releases.wagtail.org: the site loads nothing from elsewhere (CSP).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Days an agenda must be public before its consultation (提前通报); docs/consultations.md, local practice.
 CONSULTATION_NOTICE_DAYS = env.int("CONSULTATION_NOTICE_DAYS", default=3)

@@ -17,6 +17,7 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms.ids import parse_id
 from community.permissions import policy_for
 
 # The URL keywords by which Wagtail's admin views name a page.
@@ -28,15 +29,16 @@ def in_scope(pages, user):
     return pages if scope is None else pages.filter(scope)
 
 
-def _named_page_ids(request, view_kwargs) -> set[int]:
-    ids = {view_kwargs[key] for key in PAGE_KWARGS if isinstance(view_kwargs.get(key), int)}
+def _named_page_ids(request, view_kwargs) -> set[int | None]:
+    """The pages the URL names; None for a value that cannot be a page's id (beyond MAX_ID)."""
+    ids = {parse_id(view_kwargs[key]) for key in PAGE_KWARGS if key in view_kwargs}
     view_name = request.resolver_match.view_name
     lists_pages = view_name == "wagtailadmin_choose_page_chosen_multiple" or (
         view_name == "wagtail_bulk_action"
         and (view_kwargs.get("app_label"), view_kwargs.get("model_name")) == ("wagtailcore", "page")
     )
     if lists_pages:
-        ids |= {int(v) for v in request.GET.getlist("id") if v.isascii() and v.isdigit()}
+        ids |= {parse_id(v) for v in request.GET.getlist("id") if v != "all"}
     return ids
 
 
@@ -60,6 +62,8 @@ class AdminScopeMiddleware:
         ids = _named_page_ids(request, view_kwargs)
         if not ids:
             return None
+        if None in ids:
+            raise Http404("没有这个页面")  # no page has such an id; the database need not be asked
         scope = policy_for(user).page_scope_q()
         if scope is None:
             return None

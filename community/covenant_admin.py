@@ -1,7 +1,7 @@
 """The covenant procedure's listing in the admin: scoped, read-only, changed only by its steps."""
 
 from django.contrib import messages
-from django.contrib.admin import SimpleListFilter
+from django.contrib.admin import RelatedFieldListFilter, SimpleListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,7 +11,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView
 
 from cms.ids import parse_id
-from community.models import CovenantRevision, TownshipPage
+from community.models import CommunityPage, CovenantRevision, TownshipPage
 from community.permissions import policy_for
 
 
@@ -67,12 +67,27 @@ class RevisionButtonHelper(ButtonHelper):
         ]
 
 
+class CommunityFilter(RelatedFieldListFilter):
+    """The community filter lists only the communities the user may see (Django's lists every
+    row of the related model: another township's unpublished or password-protected villages)."""
+
+    def field_choices(self, field, request, model_admin):
+        communities = CommunityPage.objects.for_user(request.user).order_by("path")
+        return [(c.pk, c.title) for c in communities]
+
+
 class TownshipFilter(SimpleListFilter):
     title = "乡镇/街道"
     parameter_name = "township"
 
     def lookups(self, request, model_admin):
-        return [(t.pk, t.title) for t in TownshipPage.objects.order_by("path")]
+        paths = {
+            path[: -CommunityPage.steplen]
+            for path in CommunityPage.objects.for_user(request.user).values_list("path", flat=True)
+        }
+        return [
+            (t.pk, t.title) for t in TownshipPage.objects.filter(path__in=paths).order_by("path")
+        ]
 
     def queryset(self, request, queryset):
         township_id = parse_id(self.value())
@@ -93,7 +108,13 @@ class CovenantRevisionAdmin(ModelAdmin):
         False  # modeladmin loads it unscoped; history is on the record's own page
     )
     list_display = ("covenant", "community", "stage", "version_label", "updated_at")
-    list_filter = (TownshipFilter, "community", "stage", "imported", "updated_at")
+    list_filter = (
+        TownshipFilter,
+        ("community", CommunityFilter),
+        "stage",
+        "imported",
+        "updated_at",
+    )
     search_fields = ("covenant__title", "community__title", "version_label", "filing_number")
     ordering = ("-updated_at",)
 

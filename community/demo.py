@@ -147,7 +147,14 @@ def seed_users() -> list[DemoLogin]:
     for username, last_name, first_name, group_name in USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"last_name": last_name, "first_name": first_name, "is_staff": False},
+            defaults={
+                "last_name": last_name,
+                "first_name": first_name,
+                "is_staff": False,
+                # Wagtail's user form requires an e-mail: without one an administrator could not
+                # even deactivate the account (notifications go there too).
+                "email": f"{username}@example.cn",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +19,7 @@ from wagtail.contrib.forms.utils import get_forms_for_user
 from wagtail.contrib.forms.views import DeleteSubmissionsView
 from wagtail.models import Page
 
+from cms.ids import parse_id
 from cms.text import displayable, validate_text
 from community.models import CovenantRevision, Stage
 from consultation.models import AnswerDeletion, CommunityFormPage, CommunityFormSubmission
@@ -146,6 +147,13 @@ class CommunityDeleteSubmissionsView(DeleteSubmissionsView):
                 messages.success(request, f"已删除 {count} 条回复，删除记录已进入审计日志。")
             return redirect(self.get_success_url())
         return self.get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        """The selected answers; a value that is no answer's id is the client's error (400)."""
+        ids = [parse_id(value) for value in self.request.GET.getlist("selected-submissions")]
+        if None in ids:
+            raise BadRequest("selected-submissions must be answer ids")
+        return self.page.get_submissions().filter(id__in=ids)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,7 +11,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, InspectView
 
 from cms.ids import parse_id
-from community.covenant_admin import DeclaredFiltersIndexView
+from community.covenant_admin import CommunityFilter, DeclaredFiltersIndexView
 from community.models import CommunityPage
 from community.permissions import policy_for, within
 from consultation.models import ConsultationPage, Decision, Deliberation, ImplementationUpdate
@@ -157,7 +157,7 @@ class DeliberationAdmin(ScopedAdmin):
         "correction_reason",
     ]
     list_display = ("agenda", "community", "held_at", "published_at", "corrected_at")
-    list_filter = ("community", "held_at")
+    list_filter = (("community", CommunityFilter), "held_at")
     search_fields = ("agenda__title", "outcome")
 
 
@@ -166,7 +166,7 @@ class ImplementationUpdateAdmin(ScopedAdmin):
     menu_label = "落实反馈"
     menu_icon = "tasks"
     list_display = ("agenda", "community", "date", "status", "published_at")
-    list_filter = ("status", "community", "date")
+    list_filter = ("status", ("community", CommunityFilter), "date")
     search_fields = ("agenda__title", "text")
 
 
@@ -181,7 +181,7 @@ class DecisionAdmin(ScopedAdmin):
         "resolution_published_on",
         "result_published_on",
     )
-    list_filter = ("community",)
+    list_filter = (("community", CommunityFilter),)
     search_fields = ("title", "summary")
 
 

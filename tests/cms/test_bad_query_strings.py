@@ -3,8 +3,11 @@ The API answers 400 with problem+json; admin views answer 400 or ignore the bad 
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.views import defaults
 
 from community.models import NoticePage
+from consultation.models import CommunityFormSubmission
+from tests.consultation.test_forms import field_names, make_form
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +93,7 @@ def test_the_api_says_which_parameter_it_refused(client, url):
     )
 
 
-@pytest.mark.parametrize("query", ["q=%00", "q=" + "a" * 3000, "%00=1"])
+@pytest.mark.parametrize("query", ["q=%00", "q=" + "a" * 3000, "%00=1", "q=a%ED%A0%80b", "q=%FF"])
 def test_the_site_and_the_admin_answer_a_chinese_400_page(as_user, query):
     for client, url in [(as_user(None), "/search/"), (as_user("minzheng"), "/admin/pages/search/")]:
         response = client.get(f"{url}?{query}")
@@ -107,3 +110,26 @@ def test_a_form_field_name_with_nul_is_refused(as_user):
 def test_an_ordinary_search_still_works(client):
     response = client.get("/api/v3/pages/?search=" + "停车" * 10)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", [b"a%ED%A0%80b", b"a%FF%FEb"])
+def test_a_form_post_that_is_not_utf8_is_refused_and_nothing_stored(client, yinxing, value):
+    """Django would decode these bytes into U+FFFD and the form would store a changed answer."""
+    page = make_form(yinxing)
+    name = field_names(page)["您的建议"].encode()
+    before = CommunityFormSubmission.objects.count()
+    response = client.post(
+        page.url, data=name + b"=" + value, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
+    assert CommunityFormSubmission.objects.count() == before
+
+
+def test_error_pages_are_chinese_and_need_no_database(client, rf, django_assert_num_queries):
+    missing = client.get("/liuxi/no-such-village/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+    assert 'lang="zh-Hans"' in missing.content.decode()
+    with django_assert_num_queries(0):
+        failed = defaults.server_error(rf.get("/"))
+    assert failed.status_code == 500 and "服务器出错" in failed.content.decode()

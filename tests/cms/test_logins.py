@@ -150,3 +150,39 @@ def test_an_active_admin_session_stays(client, committee_xinghua):
     session[LAST_SEEN] = int(time.time()) - 119 * 60
     session.save()
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_lockouts_page_lifts_an_account_locked_from_many_addresses(client, superuser):
+    for i in range(5):
+        _login(client, "weiyuan_yinxing", "wrong", address=f"10.68.0.{i}")
+    assert _login(client, "weiyuan_yinxing", PASSWORD, address="192.0.2.7").status_code == 429
+    admin = type(client)()
+    admin.force_login(superuser)
+    page = admin.get(reverse("gongzhi_login_lockouts")).content.decode()
+    assert "weiyuan_yinxing" in page
+    admin.post(reverse("gongzhi_login_lockouts"), {"username": "weiyuan_yinxing"})
+    assert _login(client, "weiyuan_yinxing", PASSWORD, address="192.0.2.7").status_code == 302
+
+
+def test_the_lockouts_page_lifts_an_address_locked_over_many_accounts(client, superuser, protected):
+    _board, url = protected
+    for name in ("admin", "nouser1", "nouser2"):
+        _login(client, name, "wrong", address="10.66.0.1")
+    _guess(client, url, "guess1", address="10.66.0.1")
+    _guess(client, url, "guess2", address="10.66.0.1")
+    assert _login(client, "weiyuan_shiqiao", PASSWORD, address="10.66.0.1").status_code == 429
+    admin = type(client)()
+    admin.force_login(superuser)
+    page = admin.get(reverse("gongzhi_login_lockouts")).content.decode()
+    assert "10.66.0.1" in page
+    assert "页面密码:" not in page  # a page password is named by its page, not by a key
+    admin.post(reverse("gongzhi_login_lockouts"), {"ip_address": "10.66.0.1"})
+    assert _login(client, "weiyuan_shiqiao", PASSWORD, address="10.66.0.1").status_code == 302
+
+
+def test_the_page_password_form_is_the_sites_own_page(client, protected):
+    board, _url = protected
+    response = client.get(board.url)
+    body = response.content.decode()
+    assert 'name="viewport"' in body and "需要访问密码" in body
+    assert "Password required" not in body

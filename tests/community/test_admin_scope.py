@@ -132,3 +132,32 @@ def test_admin_api_lists_only_pages_in_scope(yinxing_client, secrets, xinghua):
     for params in ({"child_of": board.pk}, {"search": "公示"}, {}):
         _assert_no_secret(yinxing_client.get("/admin/api/main/pages/", params))
     assert Page.objects.filter(title=DRAFT).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/pages/{n}/",
+        "/admin/pages/{n}/edit/",
+        "/admin/pages/{n}/move/5/confirm/",
+        "/admin/pages/add/community/noticepage/{n}/",
+        "/admin/choose-page/{n}/",
+        "/admin/bulk/wagtailcore/page/delete/?id={n}",
+    ],
+)
+def test_an_id_no_page_can_have_is_not_found(yinxing_client, url):
+    """A 20-digit id in an admin URL is no page at all: 404 (400 in a query string, from
+    cms/input_guard.py), never the database's overflow."""
+    response = yinxing_client.get(url.format(n="99999999999999999999"))
+    assert response.status_code == (400 if "?" in url else 404)
+
+
+def test_record_listings_offer_only_communities_in_scope(yinxing_client):
+    for url in (
+        "/admin/community/covenantrevision/",
+        "/admin/consultation/deliberation/",
+        "/admin/consultation/decision/",
+    ):
+        body = yinxing_client.get(url).content.decode()
+        for other in ("杏花村", "石桥村", "柳溪镇"):
+            assert other not in body, (url, other)

@@ -99,3 +99,14 @@ def test_no_other_path_deletes_an_answer(answered):
     with pytest.raises(PermissionDenied), transaction.atomic():
         CommunityFormSubmission.objects.filter(pk=answer.pk).delete()
     assert CommunityFormSubmission.objects.filter(pk=answer.pk).exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "48_not", "-1"])
+def test_a_value_that_is_no_answer_id_is_a_client_error(client, committee_xinghua, answered, value):
+    page, answer = answered
+    client.force_login(committee_xinghua)
+    url = f"/admin/forms/submissions/{page.pk}/delete/?selected-submissions={value}"
+    assert client.get(url).status_code == 400
+    both = f"{delete_url(page, answer)}&selected-submissions={value}"
+    assert client.post(both, {"reason": "重复提交"}).status_code == 400
+    assert CommunityFormSubmission.objects.filter(pk=answer.pk).exists()
