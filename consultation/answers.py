@@ -102,6 +102,9 @@ class FieldError:
     message: str
 
 
+MISTYPED_MESSAGE = "回答的格式不对：应为文字、数字、是/否（true/false），或多选时的文字列表。"
+
+
 @dataclass(frozen=True)
 class Answers:
     """What a resident sent, whichever surface it came through.
@@ -114,6 +117,9 @@ class Answers:
     files: MultiValueDict | None = None
     honeypot: str = ""
     named: frozenset[str] | None = None
+    # JSON answers that are no form's value (an object, a list of lists, a number JSON cannot
+    # hold): refused by name, never stored as their Python spelling ("{'a': 1}", "inf").
+    mistyped: frozenset[str] = frozenset()
 
     @classmethod
     def from_post(cls, post: QueryDict, files: MultiValueDict | None = None) -> Answers:
@@ -123,15 +129,27 @@ class Answers:
     def from_json(cls, answers: Mapping[str, Any], honeypot: str = "") -> Answers:
         """JSON values as a browser would post them: true as "on", lists as repeated values."""
         data = QueryDict(mutable=True)
+        mistyped = set()
         for key, value in answers.items():
             if isinstance(value, bool):
                 if value:
                     data[key] = "on"
-            elif isinstance(value, list):
+            elif isinstance(value, list) and all(_scalar(v) for v in value):
                 data.setlist(key, [str(v) for v in value])
-            elif value is not None:
+            elif _scalar(value):
                 data[key] = str(value)
-        return cls(data, honeypot=honeypot, named=frozenset(answers))
+            elif value is not None:
+                mistyped.add(key)
+        return cls(data, honeypot=honeypot, named=frozenset(answers), mistyped=frozenset(mistyped))
+
+
+def _scalar(value: Any) -> bool:
+    """A JSON value a form field takes: text, or a finite number (not true/false, not a list)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, (str, int))
 
 
 @dataclass(frozen=True)
@@ -190,12 +208,15 @@ def _form_errors(form: BaseForm, named: frozenset[str] | None) -> tuple[FieldErr
 
 def _bad_text(answers: Answers) -> tuple[FieldError, ...]:
     """Every field whose name or value holds a character that is not text (cms/text.py), whatever
-    the field's type (a choice's error would repeat the value): the answer is refused with only
-    these errors, and nothing of it is stored."""
+    the field's type (a choice's error would repeat the value), or whose JSON value is no form's
+    value: the answer is refused with only these errors, and nothing of it is stored."""
     return tuple(
         FieldError(displayable(name), "invalid_text", INVALID_TEXT_MESSAGE)
         for name, values in answers.data.lists()
         if text_problem(name) or text_problem(values)
+    ) + tuple(
+        FieldError(displayable(name), "invalid_type", MISTYPED_MESSAGE)
+        for name in sorted(answers.mistyped)
     )
 
 

@@ -2,6 +2,8 @@
 answer is a 422 naming the field (API) or a form error (page); each field has a length cap; and a
 row stored before these rules still shows everywhere an answer is shown."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -105,3 +107,18 @@ def test_a_bad_row_stored_earlier_still_shows_everywhere(client, yinxing, superu
     assert "a\ufffdb\ufffdc" in b"".join(export.streaming_content).decode("utf-8")
     export = client.get(f"/admin/forms/submissions/{page.pk}/?export=xlsx")
     assert export.status_code == 200 and b"".join(export.streaming_content)
+
+
+@pytest.mark.parametrize("raw", ['{"a": 1}', "[[1, 2]]", "1e999", '[{"x": 1}]', "false"])
+def test_api_refuses_a_value_no_form_field_takes(client, yinxing, raw):
+    """An object, a nested list or a number beyond JSON's floats is refused by name, never
+    stored as its Python spelling ("{'a': 1}", "inf"); false for a text field is no answer."""
+    page = make_form(yinxing)
+    name = field_names(page)["您的建议"]
+    body = json.dumps({"answers": answers(page)}).replace(json.dumps(ANSWER["您的建议"]), raw)
+    response = client.post(
+        f"/api/v3/forms/{page.pk}/submissions/", body, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert name in [e["field"] for e in response.json()["errors"]]
+    assert stored(page) == 0
