@@ -98,6 +98,9 @@ def test_no_email_without_an_address(
     revision, committee_shiqiao, reviewer_liuxi, django_capture_on_commit_callbacks, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for user in (committee_shiqiao, reviewer_liuxi):
+        user.email = ""
+        user.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         t.submit_for_review(revision, committee_shiqiao, submitted_on=D(2026, 5, 10))
     assert mail.outbox == []
