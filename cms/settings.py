@@ -281,6 +281,8 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 # No call from the admin to releases.wagtail.org: the site loads nothing from elsewhere (CSP).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com for users with an e-mail: the admin loads nothing from elsewhere.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Days an agenda must be public before its consultation (提前通报); docs/consultations.md, local practice.
 CONSULTATION_NOTICE_DAYS = env.int("CONSULTATION_NOTICE_DAYS", default=3)
