@@ -1,11 +1,12 @@
 """Requests carrying input that no view could use are refused with 400 before any view runs.
 
-Two kinds, each a whole class of server errors found by probing:
+Each kind is a whole class of server errors found by probing:
 
 - Bytes that are not UTF-8 (`%ED%A0%80`, a surrogate's bytes; `%FF`) in the query string or an
   urlencoded form: Django decodes them into U+FFFD and the view would store a changed text
   without a word. Refused as a whole, so nothing changed is ever stored.
-- Text no database stores: NUL (PostgreSQL refuses it in every string) and lone surrogates, in
+- Text no database stores or no one types (cms/text.py): NUL (PostgreSQL refuses it in every
+  string), the other control characters and lone surrogates, in
   any query-string key or value and any form field's name. Form *values* are each form's own
   business (the answer pipeline refuses them with a field error).
 - Query-string values that are whole numbers beyond a 64-bit integer (a 20-digit "id"): no
@@ -36,17 +37,18 @@ from wagtail.api.v3.errors import problem_response
 from wagtail.api.v3.urls import api
 
 from cms.ids import MAX_ID
+from cms.text import INVALID_TEXT
 
 API_PREFIX = "/api/v3/"
 MAX_QUERY_VALUE = 2_000
 MAX_BIGINT = 2**63 - 1
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
 def unstorable(text: str) -> bool:
-    """Whether `text` holds a NUL or a lone surrogate."""
-    return _UNSTORABLE.search(text) is not None
+    """Whether `text` holds a character that is not text (cms/text.py's one rule: NUL, another
+    control character but tab, LF and CR, a lone surrogate)."""
+    return INVALID_TEXT.search(text) is not None
 
 
 def _only_integer(schema: dict) -> bool:

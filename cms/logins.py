@@ -100,7 +100,11 @@ def _account_label(username: str) -> str:
     prefix = PAGE_PASSWORD_ACCOUNT.format("")
     if not username.startswith(prefix):
         return username
-    restriction = PageViewRestriction.objects.filter(pk=parse_id(username[len(prefix) :])).first()
+    restriction = (
+        PageViewRestriction.objects.select_related("page")
+        .filter(pk=parse_id(username[len(prefix) :]))
+        .first()
+    )
     return f"页面访问密码：{restriction.page.title}" if restriction else "页面访问密码"
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from simple_history.models import ModelChange
 from wagtail.models import Revision
 
+from cms.history import actor_name
 from community.models import CommunityPage
 from community.permissions import policy_for
 from community.review.registry import CHANGE_TYPES, VersionedModel, history_registry
@@ -46,8 +47,7 @@ def _describe(obj) -> str:
     if isinstance(obj, Revision):
         return f"{obj.object_str} · 第 {obj.pk} 号版本"
     if isinstance(obj, AbstractBaseUser):
-        full = f"{obj.last_name}{obj.first_name}"
-        return f"{full}（{obj.get_username()}）" if full else obj.get_username()
+        return actor_name(obj)
     return getattr(obj, "title", None) or str(obj)
 
 
