@@ -10,7 +10,7 @@ from django.utils import timezone
 from cms.text import check_text_fields
 from community.models import CovenantRevision
 from community.models.vote import VOTE_FIELDS
-from community.procedures import MEETING_LABELS, MEETINGS_FOR
+from community.procedures import MEETING_LABELS, MEETINGS_FOR, VotePurpose
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_COUNT = 10_000_000  # more than any district holds, well inside a database integer
@@ -63,10 +63,23 @@ class ReviewForm(StepForm):
     reviewed_on = forms.DateField(label="审核日期", initial=_today, widget=DATE)
 
 
+# Asked only where the meeting needs them; the rules say when (community.procedures).
+OPTIONAL_VOTE_FIELDS = frozenset(
+    {
+        "notice_date",
+        "short_notice_reason",
+        "authorisation",
+        "group_representatives",
+        "party_discussed_on",
+        "party_body",
+    }
+)
+
+
 def _vote_formfield(model_field: models.Field, **kwargs) -> forms.Field:
     """A vote is recorded whole: every count is asked for (up to MAX_COUNT), the notice date only
     where the meeting needs one; counts that are usually none start at 0."""
-    kwargs.setdefault("required", model_field.name != "notice_date")
+    kwargs.setdefault("required", model_field.name not in OPTIONAL_VOTE_FIELDS)
     if isinstance(model_field, models.PositiveIntegerField):
         kwargs["max_value"] = MAX_COUNT
     if model_field.name in ("households_represented", "votes_against", "abstentions"):
@@ -80,24 +93,33 @@ class VoteForm(StepForm, forms.ModelForm):
 
     class Meta:
         model = CovenantRevision
-        fields = VOTE_FIELDS
+        fields = ("party_discussed_on", "party_body", *VOTE_FIELDS)
         formfield_callback = _vote_formfield
         labels = {"households_represented": "到会代表的户数"}
         help_texts = {
-            "notice_date": "村民会议须提前十天通知。",
-            "eligible": "18周岁以上村(居)民人数，或代表会议组成人员数。",
+            "notice_date": "村(居)民会议须提前十日通知；2026年起遇有特殊情况可临时通知，须写明理由。",
+            "eligible": "按登记册预填：18周岁以上村(居)民人数，或代表会议组成人员数。",
+            "party_discussed_on": "2026年起，须先经村(社区)党组织研究讨论。",
         }
-        widgets = {"meeting_date": DATE, "notice_date": DATE}
+        widgets = {"meeting_date": DATE, "notice_date": DATE, "party_discussed_on": DATE}
 
     def __init__(self, data=None, *, revision: CovenantRevision, **kwargs):
         super().__init__(data, revision=revision, **kwargs)
+        kind = revision.community.kind
         self.fields["meeting_kind"].choices = [
-            (k.value, MEETING_LABELS[k]) for k in MEETINGS_FOR[revision.community.kind]
+            (k.value, MEETING_LABELS[k]) for k in MEETINGS_FOR[VotePurpose.COVENANT][kind]
         ]
+        if kind == "village":
+            # Only a 2018 居民会议 met as 居民小组 representatives.
+            del self.fields["group_representatives"]
 
     def initial_for(self, revision: CovenantRevision) -> dict:
         community = revision.community
-        return {"eligible": community.adult_residents, "households": community.households}
+        return {
+            "eligible": community.adult_residents,
+            "households": community.households,
+            "authorisation": community.representatives_authorisation,
+        }
 
 
 class FilingForm(StepForm):

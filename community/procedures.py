@@ -12,35 +12,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 
+from community.law import Provision, provision, versions_of
 
-@dataclass(frozen=True)
-class Citation:
-    law: str
-    version: str
-    article: str
-
-    def __str__(self) -> str:
-        return f"{self.law}{self.article}"
-
-
-# Every threshold's source, as data: a corrected article number is one edit here.
-LAW = {
-    "village_notice": Citation("村民委员会组织法", "2018", "第二十一条"),
-    "village_assembly": Citation("村民委员会组织法", "2018", "第二十二条"),
-    "village_representatives": Citation("村民委员会组织法", "2018", "第二十六条"),
-    "village_covenant": Citation("村民委员会组织法", "2018", "第二十七条"),
-    "residents_assembly": Citation("城市居民委员会组织法", "2018", "第十条"),
-    "guidance": Citation("民政部等七部门《关于做好村规民约和居民公约工作的指导意见》", "2018", ""),
-}
-
-NOTICE_DAYS = 10
+GUIDANCE = "民政部等七部门《关于做好村规民约和居民公约工作的指导意见》"
 
 
 class MeetingKind(StrEnum):
     VILLAGE_ASSEMBLY = "village_assembly"
     VILLAGE_REPRESENTATIVES = "village_representatives"
+    VILLAGE_GROUP = "village_group"
     RESIDENTS_ASSEMBLY = "residents_assembly"
+    RESIDENTS_REPRESENTATIVES = "residents_representatives"
 
     @property
     def label(self) -> str:
@@ -50,12 +34,101 @@ class MeetingKind(StrEnum):
 MEETING_LABELS = {
     MeetingKind.VILLAGE_ASSEMBLY: "村民会议",
     MeetingKind.VILLAGE_REPRESENTATIVES: "村民代表会议",
+    MeetingKind.VILLAGE_GROUP: "村民小组会议",
     MeetingKind.RESIDENTS_ASSEMBLY: "居民会议",
+    MeetingKind.RESIDENTS_REPRESENTATIVES: "居民代表会议",
 }
+ASSEMBLIES = (MeetingKind.VILLAGE_ASSEMBLY, MeetingKind.RESIDENTS_ASSEMBLY)
+REPRESENTATIVES = (MeetingKind.VILLAGE_REPRESENTATIVES, MeetingKind.RESIDENTS_REPRESENTATIVES)
+# The rule (community.law key) that holds each body's quorum and majority.
+BODY_RULE = {
+    MeetingKind.VILLAGE_ASSEMBLY: "village.assembly",
+    MeetingKind.VILLAGE_REPRESENTATIVES: "village.representatives",
+    MeetingKind.VILLAGE_GROUP: "village.group",
+    MeetingKind.RESIDENTS_ASSEMBLY: "urban.assembly",
+    MeetingKind.RESIDENTS_REPRESENTATIVES: "urban.representatives",
+}
+
+
+class VotePurpose(StrEnum):
+    """What a vote decides, which chooses the rules it must keep (VOTE_RULES)."""
+
+    COVENANT = "covenant"  # 村规民约、居民公约
+    DECISION = "decision"  # a 四议两公开 major matter
+    DELIBERATION = "deliberation"  # a consultation's vote
+
+
+# Which bodies may vote, by community kind and purpose; a 村民小组会议 decides one group's matters.
+_ALL = {
+    "village": (
+        MeetingKind.VILLAGE_ASSEMBLY, MeetingKind.VILLAGE_REPRESENTATIVES, MeetingKind.VILLAGE_GROUP
+    ),
+    "urban": (MeetingKind.RESIDENTS_ASSEMBLY, MeetingKind.RESIDENTS_REPRESENTATIVES),
+}  # fmt: skip
 MEETINGS_FOR = {
-    "village": (MeetingKind.VILLAGE_ASSEMBLY, MeetingKind.VILLAGE_REPRESENTATIVES),
-    "urban": (MeetingKind.RESIDENTS_ASSEMBLY,),
+    VotePurpose.COVENANT: {
+        "village": (MeetingKind.VILLAGE_ASSEMBLY, MeetingKind.VILLAGE_REPRESENTATIVES),
+        "urban": (MeetingKind.RESIDENTS_ASSEMBLY, MeetingKind.RESIDENTS_REPRESENTATIVES),
+    },
+    VotePurpose.DECISION: _ALL,
+    VotePurpose.DELIBERATION: _ALL,
 }
+
+
+class MatterKind(StrEnum):
+    """What a decision is about: a few matters carry a special majority of another law."""
+
+    ORDINARY = "ordinary"
+    LAND_PLAN = "land_plan"
+    LAND_ADJUSTMENT = "land_adjustment"
+    LAND_OUTSIDERS = "land_outsiders"
+    COLLECTIVE_ASSETS = "collective_assets"
+
+    @property
+    def label(self) -> str:
+        return MATTER_LABELS[self]
+
+
+MATTER_LABELS = {
+    MatterKind.ORDINARY: "一般事项",
+    MatterKind.LAND_PLAN: "土地承包方案",
+    MatterKind.LAND_ADJUSTMENT: "承包期内调整承包地",
+    MatterKind.LAND_OUTSIDERS: "土地发包给本集体经济组织以外的单位或个人",
+    MatterKind.COLLECTIVE_ASSETS: "集体财产和成员权益（村委会代行集体经济组织职能）",
+}
+LAND_RULE = {
+    MatterKind.LAND_PLAN: "land.plan",
+    MatterKind.LAND_ADJUSTMENT: "land.adjustment",
+    MatterKind.LAND_OUTSIDERS: "land.outsiders",
+}
+
+
+@dataclass(frozen=True)
+class GroupSize:
+    name: str
+    adults: int
+    households: int
+
+
+@dataclass(frozen=True)
+class Register:
+    """A community's register on the day a vote was judged: the quorum bases (docs/covenants.md)."""
+
+    adult_residents: int
+    households: int
+    committee_members: int = 0
+    representatives: int = 0  # 村(居)民代表, committee members not included
+    women_representatives: int = 0
+    groups: tuple[GroupSize, ...] = ()
+    source: str = ""
+
+    @property
+    def members(self) -> int:
+        """The representatives' assembly: committee members and representatives."""
+        return self.committee_members + self.representatives
+
+    def group(self, name: str) -> GroupSize | None:
+        return next((g for g in self.groups if g.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -64,6 +137,7 @@ class Violation:
     message: str
     field: str | None = None
     warning: bool = False  # shown to the reviewer, does not refuse
+    provision: Provision | None = None  # the rule's row in community.law, where a law holds it
 
 
 def errors(violations: list[Violation]) -> list[Violation]:
@@ -83,19 +157,11 @@ def as_validation_error(
     return ValidationError(by_field)
 
 
-class VotePurpose(StrEnum):
-    """What a vote decides, which chooses the rules it must keep (VOTE_RULES)."""
-
-    COVENANT = "covenant"  # 村规民约、居民公约
-    DECISION = "decision"  # a 四议两公开 major matter
-    DELIBERATION = "deliberation"  # a consultation's vote
-
-
 @dataclass(frozen=True)
 class Vote:
     meeting_kind: str
     community_kind: str  # "village" | "urban"
-    eligible: int  # 应到: adults 18+, the representatives' body, or the residents' body
+    eligible: int  # 应到: adults 18+, the representatives' body, or the group's adults
     present: int
     votes_for: int
     votes_against: int = 0
@@ -103,26 +169,52 @@ class Vote:
     households: int = 0
     households_represented: int = 0
     women_present: int = 0
+    group_representatives: int = 0  # a 2018 居民会议 of 居民小组 representatives: how many
     meeting_date: datetime.date | None = None
     notice_date: datetime.date | None = None
-    authorised: bool = False  # a 村民会议 authorised its 代表会议 to adopt the covenant
+    short_notice_reason: str = ""  # 遇有特殊情况 (2025 texts): why the notice was short
+    authorised: bool = False  # the assembly's recorded authorisation of its representatives
+    delegated_covenant_allowed: bool = False  # district setting: a 村民代表会议 may adopt one
+    party_discussed_on: datetime.date | None = None  # 党组织研究讨论 (2025 texts)
+    party_body: str = ""
+    matter: str = MatterKind.ORDINARY
+    group: str = ""  # the 村民小组 a 村民小组会议 decides for
+    register: Register | None = None
     purpose: VotePurpose = VotePurpose.COVENANT
+
+    @property
+    def day(self) -> datetime.date:
+        """The day whose law judges the vote: the meeting's, or today for an undated one."""
+        return self.meeting_date or timezone.localdate()
+
+    @property
+    def kind(self) -> MeetingKind:
+        return MeetingKind(self.meeting_kind)
+
+    def law(self, key: str) -> Provision | None:
+        return provision(key, self.day)
+
+    @property
+    def body_law(self) -> Provision | None:
+        """The article that holds this meeting's quorum and majority on its day."""
+        return self.law(BODY_RULE[self.kind])
 
 
 Rule = Callable[[Vote], list[Violation]]
-
-
-def _kind(vote: Vote) -> MeetingKind:
-    return MeetingKind(vote.meeting_kind)
 
 
 def _place(vote: Vote) -> str:
     return "本村" if vote.community_kind == "village" else "本社区"
 
 
-def _law(vote: Vote) -> Citation:
-    """The article a quorum or a majority of this meeting rests on."""
-    return LAW[_kind(vote).value]
+def _scope(vote: Vote) -> str:
+    return "village" if vote.community_kind == "village" else "urban"
+
+
+def _at_least(share: tuple[int, int], total: int) -> int:
+    """The smallest count that is `share` (a/b) of `total` or more: 2/3 of 10 is 7."""
+    a, b = share
+    return -(-a * total // b)
 
 
 # Preconditions: each stage that finds something ends the check (no quorum over negative counts).
@@ -131,25 +223,37 @@ def _law(vote: Vote) -> Citation:
 def meeting_kind_known(v: Vote) -> list[Violation]:
     if v.meeting_kind in MeetingKind._value2member_map_:
         return []
+    allowed = "、".join(k.label for k in MEETINGS_FOR[v.purpose][v.community_kind])
+    return [Violation("meeting_kind_missing", f"请选择会议类型（{allowed}）。", "meeting_kind")]
+
+
+def meeting_kind_suits_community(v: Vote) -> list[Violation]:
+    allowed_kinds = MEETINGS_FOR[v.purpose][v.community_kind]
+    if v.kind in allowed_kinds:
+        return []
+    allowed = "、".join(k.label for k in allowed_kinds)
+    what = "公约" if v.purpose is VotePurpose.COVENANT else "事项"
     return [
         Violation(
-            "meeting_kind_missing",
-            "请选择会议类型（村民会议、村民代表会议或居民会议）。",
+            "meeting_kind",
+            f"{_place(v)}的{what}只能由{allowed}表决，不能由{v.kind.label}表决。",
             "meeting_kind",
         )
     ]
 
 
-def meeting_kind_suits_community(v: Vote) -> list[Violation]:
-    kind = _kind(v)
-    if kind in MEETINGS_FOR[v.community_kind]:
+def body_exists_on_day(v: Vote) -> list[Violation]:
+    """A body the law of the meeting's day did not have cannot have voted (居民代表会议 before 2026)."""
+    if v.body_law is not None:
         return []
-    allowed = "、".join(k.label for k in MEETINGS_FOR[v.community_kind])
+    first = versions_of(BODY_RULE[v.kind])[0]
     return [
         Violation(
+            "body_not_in_force",
+            f"{v.kind.label}自 {first.in_force_from:%Y年%m月%d日} 起才有法律依据（{first}）；"
+            f"{v.day:%Y年%m月%d日}的会议不能由{v.kind.label}表决。",
             "meeting_kind",
-            f"{_place(v)}的公约只能由{allowed}表决，不能由{kind.label}表决。",
-            "meeting_kind",
+            provision=first,
         )
     ]
 
@@ -166,6 +270,7 @@ def no_negative_counts(v: Vote) -> list[Violation]:
             ("households", "户数", v.households),
             ("households_represented", "到会代表的户数", v.households_represented),
             ("women_present", "到会女性人数", v.women_present),
+            ("group_representatives", "居民小组代表人数", v.group_representatives),
         )
         if value < 0
     ]
@@ -217,80 +322,250 @@ def women_within_present(v: Vote) -> list[Violation]:
 # The rules proper, over a vote whose numbers are consistent.
 
 
+def _households_route(v: Vote, share: tuple[int, int]) -> bool:
+    """Household representatives of `share` of the households or more (2/3 以上), or, for
+    (1, 2), more than half of them (过半数)."""
+    if not v.households:
+        return False
+    a, b = share
+    if (a, b) == (1, 2):
+        return 2 * v.households_represented > v.households
+    return b * v.households_represented >= a * v.households
+
+
 def quorum(v: Vote) -> list[Violation]:
-    kind, law = _kind(v), _law(v)
+    kind, law = v.kind, v.body_law
     if kind is MeetingKind.VILLAGE_ASSEMBLY:
-        by_people = 2 * v.present > v.eligible
-        by_households = v.households > 0 and 3 * v.households_represented >= 2 * v.households
-        if by_people or by_households:
+        if 2 * v.present > v.eligible or _households_route(v, (2, 3)):
             return []
         message = (
             f"到会 {v.present} 人，未超过本村 18 周岁以上村民 {v.eligible} 人的半数；"
             f"到会代表 {v.households_represented} 户，也未达到本村 {v.households} 户的三分之二"
-            f"（{law}）。"
         )
-    elif kind is MeetingKind.VILLAGE_REPRESENTATIVES:
-        if 3 * v.present >= 2 * v.eligible:
+    elif kind is MeetingKind.VILLAGE_GROUP:
+        if 3 * v.present >= 2 * v.eligible or _households_route(v, (2, 3)):
             return []
         message = (
-            f"到会 {v.present} 人，未达到村民代表会议组成人员 {v.eligible} 人的三分之二（{law}）。"
+            f"到会 {v.present} 人，未达到本村民小组 18 周岁以上村民 {v.eligible} 人的三分之二；"
+            f"到会代表 {v.households_represented} 户，也未达到本组 {v.households} 户的三分之二"
         )
-    else:
-        if 2 * v.present > v.eligible:
+    elif kind in REPRESENTATIVES:
+        if 3 * v.present >= 2 * v.eligible:
             return []
-        message = f"到会 {v.present} 人，未超过居民会议组成人员 {v.eligible} 人的半数（{law}）。"
-    return [Violation("quorum", message, "present")]
+        message = f"到会 {v.present} 人，未达到{kind.label}组成人员 {v.eligible} 人的三分之二"
+    else:
+        routes = law.params["routes"]
+        if v.group_representatives and "group_representatives" not in routes:
+            return [
+                Violation(
+                    "group_route_gone",
+                    f"{v.day:%Y年%m月%d日}的居民会议由全体十八周岁以上居民或者户的代表参加，"
+                    f"不再由居民小组选举的代表参加（{law}）；请按到会人数或到会代表户数登记。",
+                    "group_representatives",
+                    provision=law,
+                )
+            ]
+        by_groups = v.group_representatives and 2 * v.present > v.group_representatives
+        if 2 * v.present > v.eligible or _households_route(v, (1, 2)) or by_groups:
+            return []
+        message = (
+            f"到会 {v.present} 人，未超过本社区 18 周岁以上居民 {v.eligible} 人的半数；"
+            f"到会代表 {v.households_represented} 户，也未超过本社区 {v.households} 户的半数"
+        )
+        if v.group_representatives:
+            message += f"；也未超过居民小组选举的代表 {v.group_representatives} 人的半数"
+    return [Violation("quorum", f"{message}（{law}）。", "present", provision=law)]
 
 
 def notice_kept(v: Vote) -> list[Violation]:
-    """A 村民会议 is announced ten days ahead; other meetings have no statutory notice."""
-    if _kind(v) is not MeetingKind.VILLAGE_ASSEMBLY or not v.meeting_date:
+    """An assembly is announced ten days ahead; since 2026 遇有特殊情况 a short notice is
+    allowed with its reason on record (a warning for the reviewer, shown on the public record)."""
+    law = v.law(f"{_scope(v)}.notice")
+    if v.kind not in ASSEMBLIES or not v.meeting_date or law is None:
         return []
+    days_needed = law.params["days"]
+    body = v.kind.label
     if v.notice_date is None:
         return [
             Violation(
                 "notice_missing",
-                f"请填写会议通知日期：村民会议应提前十天通知（{LAW['village_notice']}）。",
+                f"请填写会议通知日期：{body}应提前{days_needed}日通知（{law}）。",
                 "notice_date",
+                provision=law,
             )
         ]
     days = (v.meeting_date - v.notice_date).days
-    if days >= NOTICE_DAYS:
+    if days < 0:
+        return [
+            Violation(
+                "notice_after_meeting",
+                f"会议通知日期 {v.notice_date:%Y年%m月%d日} 晚于会议日期。",
+                "notice_date",
+            )
+        ]
+    if days >= days_needed:
         return []
+    short = f"会议通知于 {v.notice_date:%Y年%m月%d日} 发出，距会议仅 {days} 天"
+    if not law.params["short_notice"]:
+        return [
+            Violation(
+                "notice",
+                f"{short}，应提前{days_needed}日通知（{law}）。",
+                "notice_date",
+                provision=law,
+            )
+        ]
+    if not v.short_notice_reason.strip():
+        return [
+            Violation(
+                "notice",
+                f"{short}，应提前{days_needed}日通知；遇有特殊情况临时通知的，"
+                f"请填写临时通知的理由（{law}）。",
+                "short_notice_reason",
+                provision=law,
+            )
+        ]
     return [
         Violation(
-            "notice",
-            f"会议通知于 {v.notice_date:%Y年%m月%d日} 发出，距会议仅 {days} 天，"
-            f"应提前十天通知村民（{LAW['village_notice']}）。",
-            "notice_date",
+            "short_notice",
+            f"临时通知：{short}，理由：{v.short_notice_reason.strip()}（{law}）。",
+            "short_notice_reason",
+            warning=True,
+            provision=law,
         )
     ]
 
 
 def representatives_authorised(v: Vote) -> list[Violation]:
-    """A covenant is the 村民会议's to adopt: its 代表会议 votes on it only when authorised."""
-    if _kind(v) is not MeetingKind.VILLAGE_REPRESENTATIVES or v.authorised:
+    """A representatives' assembly decides only what its assembly authorised it to."""
+    if v.kind not in REPRESENTATIVES or v.authorised:
         return []
+    law = v.law(f"{_scope(v)}.authorisation")
+    assembly = "村民会议" if v.community_kind == "village" else "居民会议"
     return [
         Violation(
             "authorisation",
-            "村规民约由村民会议制定和修改；本村未登记村民会议对村民代表会议的授权，"
-            f"不能由村民代表会议表决（{LAW['village_covenant']}）。",
-            "meeting_kind",
+            f"{v.kind.label}只能讨论决定{assembly}授权的事项；请登记{assembly}的授权决议"
+            f"（会议名称、日期或文号）（{law}）。",
+            "authorisation",
+            provision=law,
         )
     ]
+
+
+def covenant_body(v: Vote) -> list[Violation]:
+    """The 村规民约 is the 村民会议's to adopt (village 2025 §31, 2018 §27): its 代表会议 votes on
+    one only where the district allows an authorised 代表会议 to. An urban 居民会议 may authorise
+    its 居民代表会议 to adopt the 公约 (2025 §30)."""
+    if v.kind is not MeetingKind.VILLAGE_REPRESENTATIVES or v.delegated_covenant_allowed:
+        return []
+    law = v.law("village.covenant")
+    return [
+        Violation(
+            "covenant_body",
+            f"村规民约由村民会议制定和修改（{law}），本区未允许由经授权的村民代表会议表决村规民约；"
+            "请召开村民会议表决。",
+            "meeting_kind",
+            provision=law,
+        )
+    ]
+
+
+def party_first(v: Vote) -> list[Violation]:
+    """Since 2026 a matter for either assembly goes first to the Party organisation."""
+    law = v.law(f"{_scope(v)}.party")
+    if law is None or v.kind is MeetingKind.VILLAGE_GROUP:
+        return []
+    found = []
+    if v.party_discussed_on is None:
+        found.append(
+            Violation(
+                "party_missing",
+                f"请填写党组织研究讨论的日期：{law.summary}（{law}）。",
+                "party_discussed_on",
+                provision=law,
+            )
+        )
+    elif v.meeting_date and v.party_discussed_on > v.meeting_date:
+        found.append(
+            Violation(
+                "party_after_vote",
+                f"党组织研究讨论日期 {v.party_discussed_on:%Y年%m月%d日} 晚于会议日期，"
+                f"应当先经党组织研究讨论（{law}）。",
+                "party_discussed_on",
+                provision=law,
+            )
+        )
+    if v.purpose is VotePurpose.COVENANT and not v.party_body.strip():
+        found.append(
+            Violation(
+                "party_body_missing",
+                f"请填写研究讨论的党组织（例如：村党总支委员会）（{law}）。",
+                "party_body",
+                provision=law,
+            )
+        )
+    return found
 
 
 def majority(v: Vote) -> list[Violation]:
     if 2 * v.votes_for > v.present:
         return []
+    law = v.body_law
     return [
         Violation(
             "majority",
-            f"赞成 {v.votes_for} 票，未超过到会 {v.present} 人的半数，草案未获通过（{_law(v)}）。",
+            f"赞成 {v.votes_for} 票，未超过到会 {v.present} 人的半数，未获通过（{law}）。",
             "votes_for",
+            provision=law,
         )
     ]
+
+
+def special_majority(v: Vote) -> list[Violation]:
+    """Land contracting and collective assets: two thirds of all members, not of those present."""
+    matter = MatterKind(v.matter)
+    if matter is MatterKind.ORDINARY:
+        return []
+    if v.community_kind != "village" or v.kind is MeetingKind.VILLAGE_GROUP:
+        return [
+            Violation(
+                "matter_body",
+                f"“{matter.label}”须由村民会议或者村民代表会议决定，不能由{v.kind.label}决定。",
+                "meeting_kind",
+            )
+        ]
+    if matter in LAND_RULE:
+        law = v.law(LAND_RULE[matter])
+    else:
+        rule = "collective.assembly" if v.kind in ASSEMBLIES else "collective.representatives"
+        law = v.law(rule)
+        if law is None:  # before 2025-05-01: the ordinary quorum and majority
+            return []
+    body = "村民会议全体组成人员" if v.kind in ASSEMBLIES else "村民代表会议全体组成人员"
+    needed = _at_least((2, 3), v.eligible)
+    found = []
+    if law.key == "collective.assembly" and 3 * v.present < 2 * v.eligible:
+        found.append(
+            Violation(
+                "special_quorum",
+                f"到会 {v.present} 人，未达到全体成员 {v.eligible} 人的三分之二"
+                f"（{_at_least((2, 3), v.eligible)} 人）（{law}）。",
+                "present",
+                provision=law,
+            )
+        )
+    if 3 * v.votes_for < 2 * v.eligible:
+        found.append(
+            Violation(
+                "special_majority",
+                f"“{matter.label}”须经{body}的三分之二以上同意：赞成 {v.votes_for} 票，"
+                f"未达到 {v.eligible} 人的三分之二（{needed} 票）（{law}）。",
+                "votes_for",
+                provision=law,
+            )
+        )
+    return found
 
 
 def women_share(v: Vote) -> list[Violation]:
@@ -300,11 +575,92 @@ def women_share(v: Vote) -> list[Violation]:
         Violation(
             "women_present",
             f"到会女性 {v.women_present} 人，不足到会人数 {v.present} 人的三分之一"
-            f"（{LAW['guidance']}：表决应有一定比例的妇女参加）。",
+            f"（{GUIDANCE}：表决应有一定比例的妇女参加）。",
             "women_present",
             warning=True,
         )
     ]
+
+
+def composition(v: Vote) -> list[Violation]:
+    """A representatives' assembly as its register says it is composed (warnings)."""
+    if v.kind not in REPRESENTATIVES or v.register is None or not v.register.members:
+        return []
+    law = v.law(f"{_scope(v)}.composition")
+    if law is None:
+        return []
+    r, found = v.register, []
+    if 5 * r.representatives < 4 * r.members:
+        found.append(
+            Violation(
+                "composition_representatives",
+                f"登记的{v.kind.label}组成人员 {r.members} 人中，代表 {r.representatives} 人，"
+                f"不足五分之四（{law}）。",
+                "eligible",
+                warning=True,
+                provision=law,
+            )
+        )
+    if law.params["women"] and 3 * r.women_representatives < r.members:
+        found.append(
+            Violation(
+                "composition_women",
+                f"登记的妇女村民代表 {r.women_representatives} 人，不足组成人员 {r.members} 人的"
+                f"三分之一（{law}）。",
+                "eligible",
+                warning=True,
+                provision=law,
+            )
+        )
+    return found
+
+
+def eligible_matches_register(v: Vote) -> list[Violation]:
+    """应到 is the register's, not a free number: a difference is shown to the reviewer."""
+    r = v.register
+    if r is None:
+        return []
+    if v.kind in REPRESENTATIVES:
+        expected, what = r.members, f"{v.kind.label}组成人员"
+    elif v.kind is MeetingKind.VILLAGE_GROUP:
+        group = r.group(v.group)
+        if group is None:
+            return [
+                Violation(
+                    "group_unknown",
+                    f"登记册中没有村民小组“{v.group}”，请核实。",
+                    "group",
+                    warning=True,
+                )
+            ]
+        expected, what = group.adults, f"{group.name}18周岁以上村民"
+    elif v.group_representatives:
+        return []
+    else:
+        expected, what = r.adult_residents, "18周岁以上村(居)民"
+    found = []
+    if v.eligible != expected:
+        found.append(
+            Violation(
+                "eligible_differs",
+                f"应到人数 {v.eligible} 与登记册的{what} {expected} 人不一致，请审核人员核实。",
+                "eligible",
+                warning=True,
+            )
+        )
+    households = r.households
+    if v.kind is MeetingKind.VILLAGE_GROUP and r.group(v.group):
+        households = r.group(v.group).households
+    if v.households and v.kind not in REPRESENTATIVES and v.households != households:
+        found.append(
+            Violation(
+                "households_differs",
+                f"总户数 {v.households} 与登记册的 {households} 户不一致，请审核人员核实。",
+                "households",
+                warning=True,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -319,7 +675,7 @@ class VoteCheck:
         for stage in self.stages:
             for rule in stage:
                 found.extend(rule(vote))
-            if found:
+            if errors(found):
                 break
         return found
 
@@ -327,19 +683,31 @@ class VoteCheck:
 PRECONDITIONS: tuple[tuple[Rule, ...], ...] = (
     (meeting_kind_known,),
     (meeting_kind_suits_community,),
+    (body_exists_on_day,),
     (no_negative_counts,),
     (someone_eligible,),
     (votes_within_present, present_within_eligible, households_within_total, women_within_present),
 )
-# A covenant: every rule, the 代表会议's authorisation included (村民委员会组织法第二十七条).
+WARNINGS: tuple[Rule, ...] = (women_share, composition, eligible_matches_register)
+# A covenant: every rule, who may adopt it included.
 covenant_vote_rules = VoteCheck(
-    (*PRECONDITIONS, (quorum, notice_kept, representatives_authorised, majority, women_share))
+    (
+        *PRECONDITIONS,
+        (covenant_body, representatives_authorised, party_first, notice_kept),
+        (quorum, majority, *WARNINGS),
+    )
 )
-# A 四议两公开 decision: the same quorum and majority; an ordinary major matter needs no
-# authorisation of the 代表会议.
-decision_vote_rules = VoteCheck((*PRECONDITIONS, (quorum, notice_kept, majority, women_share)))
+# A 四议两公开 decision: the same quorum and majority, the authorisation of a 代表会议, the Party
+# organisation first, and the special majorities of land and collective assets.
+decision_vote_rules = VoteCheck(
+    (
+        *PRECONDITIONS,
+        (representatives_authorised, party_first, notice_kept),
+        (quorum, majority, special_majority, *WARNINGS),
+    )
+)
 # A consultation's vote: a vote that fails its majority is a result to record, not an error.
-deliberation_vote_rules = VoteCheck((*PRECONDITIONS, (quorum, notice_kept, women_share)))
+deliberation_vote_rules = VoteCheck((*PRECONDITIONS, (notice_kept,), (quorum, *WARNINGS)))
 
 VOTE_RULES = {
     VotePurpose.COVENANT: covenant_vote_rules,
@@ -351,6 +719,32 @@ VOTE_RULES = {
 def check_vote(vote: Vote) -> list[Violation]:
     """Every violation of the rules for what the vote decides, each naming its law."""
     return VOTE_RULES[vote.purpose](vote)
+
+
+def legal_basis(vote: Vote) -> list[Provision]:
+    """The articles a vote was judged by on its day, as its public record prints them: the body's
+    quorum and majority, who may adopt a covenant, the authorisation, the notice, the Party
+    organisation's discussion and a special majority."""
+    if vote.meeting_kind not in MeetingKind._value2member_map_:
+        return []
+    scope, kind = _scope(vote), vote.kind
+    keys = [BODY_RULE[kind]]
+    if vote.purpose is VotePurpose.COVENANT:
+        keys.append(f"{scope}.covenant")
+    if kind in REPRESENTATIVES:
+        keys.append(f"{scope}.authorisation")
+    if kind in ASSEMBLIES:
+        keys.append(f"{scope}.notice")
+    if vote.purpose is not VotePurpose.DELIBERATION and kind is not MeetingKind.VILLAGE_GROUP:
+        keys.append(f"{scope}.party")
+    matter = MatterKind(vote.matter)
+    if matter in LAND_RULE:
+        keys.append(LAND_RULE[matter])
+    elif matter is MatterKind.COLLECTIVE_ASSETS:
+        keys.append("collective.assembly" if kind in ASSEMBLIES else "collective.representatives")
+    found = [vote.law(key) for key in keys]
+    unique = dict.fromkeys(p for p in found if p is not None)
+    return list(unique)
 
 
 def check_filing(

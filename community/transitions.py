@@ -3,6 +3,7 @@ its function. The admin and the API call these, never `CovenantRevision.save()` 
 checks who may act, that no stage is skipped, and the rules in community.procedures, then records
 who did it and why in the simple-history log."""
 
+import copy
 import datetime
 
 from django.db import transaction
@@ -12,7 +13,8 @@ from community import forms
 from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.guard import publishing_adopted_revision
 from community.permissions import policy_for
-from community.procedures import Violation, Vote, VotePurpose, check_filing, check_vote, errors
+from community.models.register import register_of, snapshot
+from community.procedures import REPRESENTATIVES, check_filing, check_vote, errors
 from community.steps import (
     CLOSED_STAGES,
     COMMITTEE,
@@ -149,12 +151,13 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
             f"当前是第 {covenant.latest_revision_id} 号版本）。表决的文本必须是审核过的文本，请重新提请审核。",
         )
     community = revision.community
-    vote = Vote(
-        community_kind=community.kind,
-        authorised=bool(community.representatives_authorisation),
-        purpose=VotePurpose.COVENANT,
-        **tally,
-    )
+    if not tally.get("authorisation") and tally.get("meeting_kind") in REPRESENTATIVES:
+        tally["authorisation"] = community.representatives_authorisation
+    candidate = copy.copy(revision)
+    for name, value in tally.items():
+        setattr(candidate, name, value)
+    register = register_of(community)
+    vote = candidate.vote(community, register)
     if vote.meeting_date is None:
         refuse("meeting_date_missing", "请填写会议日期。", "meeting_date")
     _not_before(vote.meeting_date, revision.reviewed_on, "会议日期", "审核日期", "meeting_date")
@@ -163,22 +166,7 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
         raise ProcedureError(errors(found))
     for name, value in tally.items():
         setattr(revision, name, value)
-    if vote.meeting_kind == "village_representatives":
-        revision.authorisation = community.representatives_authorisation
-    registered = (
-        community.representatives
-        if vote.meeting_kind == "village_representatives"
-        else community.adult_residents
-    )
-    if vote.meeting_kind != "residents_assembly" and registered and vote.eligible != registered:
-        found.append(
-            Violation(
-                "eligible_differs",
-                f"应到人数 {vote.eligible} 与{community.title}登记的 {registered} 人不一致，请审核人员核实。",
-                "eligible",
-                warning=True,
-            )
-        )
+    revision.register_snapshot = snapshot(register)
     revision.warnings = [{"code": v.code, "message": v.message} for v in found]
     revision.voted_revision = revision.reviewed_revision
     revision.stage = Stage.FILING

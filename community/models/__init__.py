@@ -10,6 +10,7 @@ from community.models.notice import NoticeIndexPage, NoticePage
 from community.models.notification import Notification
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
+from community.models.settings import DistrictSettings
 from community.models.tree import (
     CommunityPage,
     CommunityPageQuerySet,
@@ -21,6 +22,7 @@ __all__ = [
     "CommunityPageQuerySet",
     "CovenantPage",
     "CovenantRevision",
+    "DistrictSettings",
     "ExperienceFeature",
     "ExperienceIndexPage",
     "ExperiencePage",

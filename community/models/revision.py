@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cms.history import ActorSnapshot
+from community.models.settings import district_settings
 from community.models.tree import CommunityPage
 from community.models.vote import VoteRecord
 
@@ -106,8 +107,11 @@ class CovenantRevision(VoteRecord):
         verbose_name="审核的草案",
     )
 
-    # 审议表决
-    authorisation = models.CharField("村民会议授权", max_length=200, blank=True)
+    # 审议表决 (the tally: VoteRecord), after the Party organisation's discussion (2025 texts)
+    party_discussed_on = models.DateField("党组织研究讨论日期", null=True, blank=True)
+    party_body = models.CharField(
+        "研究讨论的党组织", max_length=100, blank=True, help_text="例如：杏花村党总支委员会"
+    )
     voted_revision = models.ForeignKey(
         "wagtailcore.Revision",
         on_delete=models.PROTECT,
@@ -149,6 +153,16 @@ class CovenantRevision(VoteRecord):
                 violation_error_message="这份公约已有一次正在进行的修订。",
             )
         ]
+
+    def vote_context(self) -> dict:
+        return {
+            "party_discussed_on": self.party_discussed_on,
+            "party_body": self.party_body,
+            "delegated_covenant_allowed": district_settings().allow_delegated_covenant,
+        }
+
+    def community_kind_for_basis(self) -> str:
+        return self.community.kind
 
     def __str__(self) -> str:
         label = self.version_label or self.get_stage_display()

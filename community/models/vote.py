@@ -7,13 +7,17 @@ the API and the consultation records' admin panels all derive theirs from it."""
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
 
+from community.law import Provision
+from community.models.register import register_of
 from community.procedures import (
     MEETING_LABELS,
     MeetingKind,
+    Register,
     Violation,
     Vote,
     VotePurpose,
     check_vote,
+    legal_basis,
 )
 
 # As the admin lays the tally out, a row each: the meeting, its dates, attendance, households,
@@ -21,20 +25,26 @@ from community.procedures import (
 VOTE_FIELD_ROWS: tuple[tuple[str, ...], ...] = (
     ("meeting_kind",),
     ("meeting_date", "notice_date"),
+    ("short_notice_reason",),
+    ("authorisation",),
     ("eligible", "present", "women_present"),
     ("households", "households_represented"),
+    ("group_representatives",),
     ("votes_for", "votes_against", "abstentions"),
 )
 VOTE_FIELDS: tuple[str, ...] = tuple(name for row in VOTE_FIELD_ROWS for name in row)
 
 
-def vote_panel(heading: str, *after: Panel, classname: str = "") -> MultiFieldPanel:
-    """The tally's fields for a record's admin form, with `after` (e.g. what was resolved)."""
+def vote_panel(
+    heading: str, *after: Panel, before: tuple[Panel, ...] | list[Panel] = (), classname: str = ""
+) -> MultiFieldPanel:
+    """The tally's fields for a record's admin form, with `before` (what the vote is about) and
+    `after` (e.g. what was resolved)."""
     rows = [
         FieldPanel(row[0]) if len(row) == 1 else FieldRowPanel([FieldPanel(n) for n in row])
         for row in VOTE_FIELD_ROWS
     ]
-    return MultiFieldPanel([*rows, *after], heading=heading, classname=classname)
+    return MultiFieldPanel([*before, *rows, *after], heading=heading, classname=classname)
 
 
 class VoteRecord(models.Model):
@@ -49,14 +59,34 @@ class VoteRecord(models.Model):
     )
     meeting_date = models.DateField("会议日期", null=True, blank=True)
     notice_date = models.DateField("会议通知日期", null=True, blank=True)
+    short_notice_reason = models.TextField(
+        "临时通知理由",
+        blank=True,
+        help_text="提前不足十日通知的，写明遇有的特殊情况（2026年起法律允许），公开记录中显示。",
+    )
+    authorisation = models.CharField(
+        "会议授权",
+        max_length=200,
+        blank=True,
+        help_text="由村(居)民代表会议表决的，填写村(居)民会议的授权决议：会议名称、日期或文号。",
+    )
     eligible = models.PositiveIntegerField("应到人数", null=True, blank=True)
     present = models.PositiveIntegerField("到会人数", null=True, blank=True)
     households = models.PositiveIntegerField("总户数", null=True, blank=True)
     households_represented = models.PositiveIntegerField("到会代表户数", null=True, blank=True)
     women_present = models.PositiveIntegerField("到会女性人数", null=True, blank=True)
+    group_representatives = models.PositiveIntegerField(
+        "居民小组代表人数",
+        null=True,
+        blank=True,
+        help_text="仅用于2026年以前由居民小组选举的代表参加的居民会议：代表总数。",
+    )
     votes_for = models.PositiveIntegerField("赞成", null=True, blank=True)
     votes_against = models.PositiveIntegerField("反对", null=True, blank=True)
     abstentions = models.PositiveIntegerField("弃权", null=True, blank=True)
+    # The register's values the vote was judged against, as they were on the day it was recorded
+    # (community.models.register.register_of): a later register change does not rewrite them.
+    register_snapshot = models.JSONField("登记册数据", default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -65,18 +95,53 @@ class VoteRecord(models.Model):
     def has_vote(self) -> bool:
         return bool(self.meeting_kind) and self.present is not None
 
-    def vote(self, community_kind: str, authorised: bool = False) -> Vote:
-        """The tally as the rules read it: a count left empty is none."""
+    def vote_context(self) -> dict:
+        """What the record knows of the vote beyond the tally (the Party's discussion, the
+        matter, the group), as `Vote` fields."""
+        return {}
+
+    def vote(self, community, register: Register | None = None) -> Vote:
+        """The tally as the rules read it, against the community's register: a count left empty
+        is none."""
         return Vote(
-            community_kind=community_kind,
-            authorised=authorised,
+            community_kind=community.kind,
+            authorised=bool(self.authorisation.strip()),
+            register=register_of(community) if register is None else register,
             purpose=self.vote_purpose,
-            **{name: getattr(self, name) for name in VOTE_FIELDS if name not in COUNT_FIELDS},
+            **{
+                name: getattr(self, name)
+                for name in VOTE_FIELDS
+                if name not in COUNT_FIELDS and name != "authorisation"
+            },
             **{name: getattr(self, name) or 0 for name in COUNT_FIELDS},
+            **self.vote_context(),
         )
 
-    def check_vote(self, community_kind: str, authorised: bool = False) -> list[Violation]:
-        return check_vote(self.vote(community_kind, authorised))
+    def check_vote(self, community) -> list[Violation]:
+        return check_vote(self.vote(community))
+
+    @property
+    def legal_basis(self) -> list[Provision]:
+        """The articles this vote was judged by on its day (community.law)."""
+        if not self.meeting_kind:
+            return []
+        return legal_basis(self.vote_for_basis())
+
+    def vote_for_basis(self) -> Vote:
+        """The vote without a register, for what needs only its kind, purpose and day."""
+        return Vote(
+            meeting_kind=self.meeting_kind,
+            community_kind=self.community_kind_for_basis(),
+            eligible=0,
+            present=0,
+            votes_for=0,
+            meeting_date=self.meeting_date,
+            purpose=self.vote_purpose,
+            **{k: v for k, v in self.vote_context().items() if k == "matter"},
+        )
+
+    def community_kind_for_basis(self) -> str:
+        return "urban" if self.meeting_kind.startswith("residents") else "village"
 
     @property
     def tally(self) -> str:

@@ -10,7 +10,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from cms.history import ActorSnapshot
 from community.models.vote import VoteRecord, vote_panel
-from community.procedures import Violation, VotePurpose, as_validation_error
+from community.procedures import (
+    MATTER_LABELS,
+    MatterKind,
+    Violation,
+    VotePurpose,
+    as_validation_error,
+)
 from consultation.models.base import Corrected, PublicRecordQuerySet
 from consultation.procedures import DECISION_STEPS, check_decision_steps
 
@@ -58,6 +64,20 @@ class Decision(Corrected, VoteRecord):
     party_review_on, party_review_participants, party_review_outcome = _step_fields(
         "party_review", "党员大会审议"
     )
+    matter = models.CharField(
+        "事项类别",
+        max_length=30,
+        choices=[(k.value, MATTER_LABELS[k]) for k in MatterKind],
+        default=MatterKind.ORDINARY,
+        help_text="土地承包和集体财产事项须经全体组成人员三分之二以上同意（农村土地承包法、"
+        "农村集体经济组织法）。",
+    )
+    group_name = models.CharField(
+        "村民小组",
+        max_length=60,
+        blank=True,
+        help_text="由村民小组会议决定本组事项的，填写村民小组名称（与登记册一致）。",
+    )
     resolution_outcome = models.TextField("决议内容", blank=True)
     resolution_published_on, resolution_published_participants, resolution_published_outcome = (
         _step_fields("resolution_published", "决议公开")
@@ -83,7 +103,11 @@ class Decision(Corrected, VoteRecord):
             )
             for n, (key, label) in enumerate(DECISION_STEPS[:3], start=1)
         ],
-        vote_panel("第4步 村民会议或村民代表会议决议", FieldPanel("resolution_outcome")),
+        vote_panel(
+            "第4步 村民会议或村民代表会议决议",
+            FieldPanel("resolution_outcome"),
+            before=[FieldPanel("matter"), FieldPanel("group_name")],
+        ),
         *[
             MultiFieldPanel(
                 [
@@ -136,6 +160,18 @@ class Decision(Corrected, VoteRecord):
             }
         return set()
 
+    def vote_context(self) -> dict:
+        """The Party organisation's discussion is the 党组织提议 step (四议两公开's first)."""
+        return {
+            "matter": self.matter,
+            "group": self.group_name,
+            "party_discussed_on": self.proposal_on,
+            "party_body": "党组织会议",
+        }
+
+    def community_kind_for_basis(self) -> str:
+        return self.community.kind
+
     def step_dates(self) -> dict:
         return {
             key: (self.meeting_date if key == "resolution" else getattr(self, f"{key}_on"))
@@ -169,7 +205,7 @@ class Decision(Corrected, VoteRecord):
                 )
             )
         elif self.meeting_date and self.community_id:
-            found += self.check_vote(self.community.kind)
+            found += self.check_vote(self.community)
         error = as_validation_error(
             found, fields={f.name for f in self._meta.fields}, default="meeting_kind"
         )

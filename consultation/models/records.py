@@ -92,7 +92,7 @@ class Deliberation(PublicRecord, VoteRecord):
         community = agenda_community(self.agenda)
         if self.has_vote:
             error = as_validation_error(
-                self.check_vote(community.kind),
+                self.check_vote(community),
                 fields={f.name for f in self._meta.fields},
                 default="meeting_kind",
             )
