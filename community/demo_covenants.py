@@ -1,5 +1,6 @@
-"""Demo covenants: 杏花村村规民约 (two adopted versions and a 2026 revision awaiting the vote) and
-银杏社区居民公约 (two adopted versions, articles without chapters). Entered through the
+"""Demo covenants: 杏花村村规民约 (two adopted versions and a 2026 revision awaiting the vote),
+石桥村村规民约 (2021, judged by the 2018 text; 2026, by the 2025 text) and 银杏社区居民公约 (2020 and
+2024 by 居民小组 representatives; 2026 by an authorised 居民代表会议; articles without chapters). Entered through the
 transitions, as a committee would, so the demo obeys every rule it shows."""
 
 import datetime
@@ -95,12 +96,33 @@ YX_2024 = [
     YX_2020[4],
     YX_2020[5],
 ]  # fmt: skip
+YX_2026 = [
+    *YX_2024[:3],
+    art("yx-4", "饲养宠物应当依法登记、免疫，出门拴绳，及时清理粪便；烈性犬不得在社区内饲养。"),
+    *YX_2024[4:5],
+    art("yx-8", "加装电梯等涉及多数居民利益的事项，通过居民议事会、听证会等形式协商解决。"),
+    *YX_2024[6:],
+]  # fmt: skip
+
+SQ_2021 = [
+    a("sq-1", "本村规民约适用于本村全体村民。"),
+    a("sq-2", "宅基地按规划审批建设，不得占用耕地建房。"),
+    a("sq-3", "河道实行分段保洁，各户不得向河道倾倒垃圾。"),
+    a("sq-4", "红白喜事从简办理，提倡移风易俗。"),
+    a("sq-5", "本村规民约由村民委员会负责解释。"),
+]  # fmt: skip
+SQ_2026 = [
+    *SQ_2021[:3],
+    a("sq-4", "红白喜事从简办理，婚事宴席不超过十五桌，提倡移风易俗。"),
+    a("sq-6", "涉及全体村民利益的事项，先经村党组织研究讨论，再提交村民会议决定。"),
+    SQ_2021[4],
+]  # fmt: skip
 
 
 def _users():
     User = get_user_model()
     return {u.username: u for u in User.objects.filter(username__in=[
-        "weiyuan_xinghua", "weiyuan_yinxing", "shenhe_liuxi", "shenhe_dongcheng"])}  # fmt: skip
+        "weiyuan_xinghua", "weiyuan_shiqiao", "weiyuan_yinxing", "shenhe_liuxi", "shenhe_dongcheng"])}  # fmt: skip
 
 
 def _covenant(community: CommunityPage, title: str, kind: str, user) -> tuple[CovenantPage, bool]:
@@ -187,18 +209,61 @@ def seed_covenants() -> None:
         yinxing, "银杏社区居民公约", CovenantPage.Kind.RESIDENT_CONVENTION, committee
     )
     if created:
+        # 2020 and 2024: 居民会议 of the 居民小组 representatives, a route of the 2018 text (第九条).
         for year, text, label, tally in (
             (2020, YX_2020, "2020年版", (54, 47, 43, 2, 2, 21)),
             (2024, YX_2024, "2024年修订", (54, 49, 45, 1, 3, 24)),
         ):
-            eligible, present, votes_for, against, abstain, women = tally
+            group_reps, present, votes_for, against, abstain, women = tally
             import_adoption(covenant, committee, reviewer, HistoricalAdoption(
                 text=text, preamble=YX_PREAMBLE if year == 2020 else "", reason=f"{year}年居民公约制定（修订）",
                 started_on=D(year, 3, 1), opinions_received=210, opinions_summary="居民关注高空抛物、宠物和电动车充电。",
                 submitted_on=D(year, 4, 1), review_opinion="内容合法，同意提交居民会议表决。", reviewed_on=D(year, 4, 12),
-                vote={"meeting_kind": "residents_assembly", "meeting_date": D(year, 5, 9), "eligible": eligible,
+                vote={"meeting_kind": "residents_assembly", "meeting_date": D(year, 5, 9),
+                      "eligible": yinxing.adult_residents, "group_representatives": group_reps,
                       "present": present, "women_present": women, "votes_for": votes_for,
                       "votes_against": against, "abstentions": abstain},
                 filing_authority="东城街道办事处", filing_number=f"东街备〔{year}〕2号", filed_on=D(year, 5, 15),
                 version_label=label, published_on=D(year, 5, 20),
+            ))  # fmt: skip
+        # 2026: the 居民代表会议 the 2025 text created, authorised by the 居民会议 (第三十条).
+        members = yinxing.representatives
+        import_adoption(covenant, committee, reviewer, HistoricalAdoption(
+            text=YX_2026, reason="落实新修订的城市居民委员会组织法，增加文明养犬和议事协商条款",
+            started_on=D(2026, 2, 2), opinions_received=176, opinions_summary="居民建议明确犬只管理和议事协商的程序。",
+            submitted_on=D(2026, 3, 20), review_opinion="内容合法，同意提交经授权的居民代表会议表决。", reviewed_on=D(2026, 3, 31),
+            vote={"meeting_kind": "residents_representatives", "meeting_date": D(2026, 4, 18),
+                  "authorisation": "2026年3月7日居民会议授权居民代表会议修订居民公约的决议",
+                  "party_discussed_on": D(2026, 4, 8), "party_body": "银杏社区党委",
+                  "eligible": members, "present": members - 8, "women_present": (members - 8) // 2,
+                  "votes_for": members - 14, "votes_against": 3, "abstentions": 3},
+            filing_authority="东城街道办事处", filing_number="东街备〔2026〕5号", filed_on=D(2026, 4, 24),
+            version_label="2026年修订", published_on=D(2026, 4, 28), effective_on=D(2026, 5, 1),
+        ))  # fmt: skip
+
+    shiqiao = CommunityPage.objects.get(slug="shiqiao")
+    committee, reviewer = users["weiyuan_shiqiao"], users["shenhe_liuxi"]
+    covenant, created = _covenant(
+        shiqiao, "石桥村村规民约", CovenantPage.Kind.VILLAGE_COVENANT, committee
+    )
+    if created:
+        adults, households = shiqiao.adult_residents, shiqiao.households
+        for text, label, reason, vote_day, party in (
+            (SQ_2021, "2021年版", "制定本村村规民约", D(2021, 6, 12), {}),
+            (SQ_2026, "2026年修订", "依照2025年修正的村民委员会组织法修订", D(2026, 6, 13),
+             {"party_discussed_on": D(2026, 5, 20), "party_body": "石桥村党支部委员会"}),
+        ):  # fmt: skip
+            present = adults * 3 // 5
+            import_adoption(covenant, committee, reviewer, HistoricalAdoption(
+                text=text, reason=reason, started_on=vote_day - datetime.timedelta(days=100),
+                opinions_received=57, opinions_summary="村民关注宅基地、河道保洁和红白喜事。",
+                submitted_on=vote_day - datetime.timedelta(days=45), review_opinion="内容合法，同意提交村民会议表决。",
+                reviewed_on=vote_day - datetime.timedelta(days=30),
+                vote={"meeting_kind": "village_assembly", "meeting_date": vote_day,
+                      "notice_date": vote_day - datetime.timedelta(days=12), **party,
+                      "eligible": adults, "present": present, "households": households, "households_represented": 0,
+                      "women_present": present // 3 + 5, "votes_for": present - 30, "votes_against": 18, "abstentions": 12},
+                filing_authority="柳溪镇人民政府", filing_number=f"柳民备〔{vote_day.year}〕{vote_day.month}号",
+                filed_on=vote_day + datetime.timedelta(days=6), version_label=label,
+                published_on=vote_day + datetime.timedelta(days=9),
             ))  # fmt: skip

@@ -38,7 +38,7 @@ class Provision:
     in_force_from: datetime.date
     article: str  # "第二十六条", with the paragraph or item where the rule is one of several
     summary: str  # the rule in a line, as the public vote record and the docs print it
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))

@@ -12,8 +12,8 @@ from django.utils import timezone
 from community import forms
 from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.guard import publishing_adopted_revision
-from community.permissions import policy_for
 from community.models.register import register_of, snapshot
+from community.permissions import policy_for
 from community.procedures import REPRESENTATIVES, check_filing, check_vote, errors
 from community.steps import (
     CLOSED_STAGES,

@@ -152,22 +152,47 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
     start = today - datetime.timedelta(days=90)
     day = lambda n: start + datetime.timedelta(days=n)  # noqa: E731
     members = community.representatives
-    decision = Decision(
+    adults, households = community.adult_residents, community.households
+    authorisation = f"{start.year}年1月村民会议授权村民代表会议讨论决定集体资产经营事项的决议"
+    # Collective assets (村委会 acting for the collective economic organisation): two thirds of
+    # all representatives (农村集体经济组织法第二十八条).
+    _save_decision(user, Decision(
         community=community,
         title="村集体闲置厂房对外出租",
         summary="村集体原茶厂厂房闲置，拟公开招租，租金收入纳入村集体经济收入。",
+        matter="collective_assets",
         proposal_on=day(0), proposal_participants=7, proposal_outcome="村党组织提出公开招租的初步方案。",
         discussion_on=day(5), discussion_participants=9, discussion_outcome="两委会议商议，明确底价和招租方式。",
         party_review_on=day(12), party_review_participants=38, party_review_outcome="党员大会审议通过。",
-        meeting_kind="village_representatives", meeting_date=day(20), eligible=members,
-        present=members - 3, women_present=(members - 3) // 3 + 1,
+        meeting_kind="village_representatives", meeting_date=day(20), authorisation=authorisation,
+        eligible=members, present=members - 3, women_present=(members - 3) // 3 + 1,
         votes_for=members - 6, votes_against=1, abstentions=2,
         resolution_outcome="同意以年租金不低于12万元公开招租，租期5年。",
         resolution_published_on=day(22), resolution_published_participants=0,
         resolution_published_outcome="决议在村务公开栏和本平台公示7天。",
         result_published_on=day(60), result_published_participants=0,
         result_published_outcome="经公开竞价，以年租金13.6万元出租，合同已签订，首年租金已入账。",
-    )  # fmt: skip
+    ))  # fmt: skip
+    # Land contracting: two thirds of all members of the 村民会议 (农村土地承包法第十九条).
+    present = adults * 3 // 4
+    _save_decision(user, Decision(
+        community=community,
+        title="第二轮土地承包到期后延长三十年实施方案",
+        summary="按照第二轮土地承包到期后再延长三十年试点要求，拟定本村延包实施方案。",
+        matter="land_plan",
+        proposal_on=day(25), proposal_participants=7, proposal_outcome="村党组织提出延包工作方案。",
+        discussion_on=day(28), discussion_participants=9, discussion_outcome="两委会议商议，明确“大稳定、小调整”原则。",
+        party_review_on=day(32), party_review_participants=40, party_review_outcome="党员大会审议通过。",
+        meeting_kind="village_assembly", meeting_date=day(45), notice_date=day(33),
+        eligible=adults, present=present, households=households, households_represented=households * 3 // 4,
+        women_present=present // 3 + 1, votes_for=adults * 2 // 3 + 40, votes_against=12, abstentions=9,
+        resolution_outcome="通过延包实施方案：原承包地块保持稳定，新增人口从机动地中解决。",
+        resolution_published_on=day(47), resolution_published_participants=0,
+        resolution_published_outcome="决议在村务公开栏和本平台公示7天。",
+    ))  # fmt: skip
+
+
+def _save_decision(user, decision: Decision) -> None:
     decision.full_clean()
     decision._history_user = user
     decision._change_reason = "录入四议两公开"
