@@ -18,7 +18,7 @@ from community.transitions import START, available_steps, step_named
 STAGE_FIELDS = {
     "征集民意": ["reason", "soliciting_started_on", "opinions_received", "opinions_summary"],
     "拟定草案与审核": ["draft_revision", "submitted_on", "reviewer", "reviewed_on", "review_opinion", "review_passed"],
-    "审议表决": [*VOTE_FIELDS, "authorisation", "voted_revision"],
+    "审议表决": ["party_discussed_on", "party_body", *VOTE_FIELDS, "voted_revision"],
     "备案与公布": ["filing_authority", "filing_number", "filed_on", "version_label", "published_on", "effective_on"],
 }  # fmt: skip
 HIDDEN_IN_HISTORY = {"updated_at", "created_at", "id"}
@@ -60,6 +60,8 @@ def _field_rows(revision: CovenantRevision) -> list[tuple[str, list[tuple[str, o
             value = display() if display else getattr(revision, name)
             if value not in (None, ""):
                 rows.append((field.verbose_name, value))
+        if heading == "审议表决" and revision.meeting_kind:
+            rows.append(("表决依据", "\n".join(p.citation for p in revision.legal_basis)))
         if rows:
             sections.append((heading, rows))
     return sections

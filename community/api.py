@@ -31,6 +31,18 @@ def _served_type(name: str) -> type:
     return int | None if isinstance(field, models.PositiveIntegerField) else str
 
 
+class ProvisionSchema(Schema):
+    """One article a vote was judged by, from the rule table (community.law) by meeting date."""
+
+    rule: str = Field(description="the rule's key, e.g. village.assembly")
+    law: str
+    version: str = Field(description="the text of the law, e.g. 2025年修正")
+    in_force_from: datetime.date
+    article: str
+    citation: str
+    summary: str
+
+
 class VersionBase(Schema):
     id: int
     label: str
@@ -42,6 +54,9 @@ class VersionBase(Schema):
     published_on: datetime.date | None
     effective_on: datetime.date | None
     in_force: bool
+    party_discussed_on: datetime.date | None
+    party_body: str
+    legal_basis: list[ProvisionSchema]
 
 
 VersionSchema = create_model(
@@ -100,11 +115,12 @@ def _version(version, in_force_id) -> dict:
         "label": version.version_label,
         "meeting_kind_label": version.get_meeting_kind_display(),
         "in_force": version.pk == in_force_id,
+        "legal_basis": [p.as_dict() for p in version.legal_basis],
         **{
             name: getattr(version, name)
             for name in (
-                *SERVED_VOTE_FIELDS, "authorisation", "filing_authority", "filing_number",
-                "filed_on", "published_on", "effective_on",
+                *SERVED_VOTE_FIELDS, "filing_authority", "filing_number",
+                "filed_on", "published_on", "effective_on", "party_discussed_on", "party_body",
             )
         },
     }  # fmt: skip

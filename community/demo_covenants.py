@@ -125,11 +125,13 @@ def _users():
         "weiyuan_xinghua", "weiyuan_shiqiao", "weiyuan_yinxing", "shenhe_liuxi", "shenhe_dongcheng"])}  # fmt: skip
 
 
-def _covenant(community: CommunityPage, title: str, kind: str, user) -> tuple[CovenantPage, bool]:
-    existing = CovenantPage.objects.child_of(community).filter(slug="covenant").first()
+def _covenant(
+    community: CommunityPage, title: str, kind: str, user, slug: str = "covenant"
+) -> tuple[CovenantPage, bool]:
+    existing = CovenantPage.objects.child_of(community).filter(slug=slug).first()
     if existing is not None:
         return existing, False
-    covenant = CovenantPage(title=title, slug="covenant", kind=kind, owner=user)
+    covenant = CovenantPage(title=title, slug=slug, kind=kind, owner=user)
     community.add_child(instance=covenant)
     return covenant, True
 
@@ -244,7 +246,7 @@ def seed_covenants() -> None:
     shiqiao = CommunityPage.objects.get(slug="shiqiao")
     committee, reviewer = users["weiyuan_shiqiao"], users["shenhe_liuxi"]
     covenant, created = _covenant(
-        shiqiao, "石桥村村规民约", CovenantPage.Kind.VILLAGE_COVENANT, committee
+        shiqiao, "石桥村村规民约", CovenantPage.Kind.VILLAGE_COVENANT, committee, slug="cungui"
     )
     if created:
         adults, households = shiqiao.adult_residents, shiqiao.households

@@ -14,7 +14,7 @@ from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.guard import publishing_adopted_revision
 from community.models.register import register_of, snapshot
 from community.permissions import policy_for
-from community.procedures import REPRESENTATIVES, check_filing, check_vote, errors
+from community.procedures import REPRESENTATIVES, check_filing, check_vote, errors, legal_basis
 from community.steps import (
     CLOSED_STAGES,
     COMMITTEE,
@@ -170,8 +170,11 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
     revision.warnings = [{"code": v.code, "message": v.message} for v in found]
     revision.voted_revision = revision.reviewed_revision
     revision.stage = Stage.FILING
+    basis = "；".join(p.citation for p in legal_basis(vote))
     return _save(
-        revision, user, reason or f"表决通过：赞成 {vote.votes_for} 票，到会 {vote.present} 人"
+        revision,
+        user,
+        reason or f"表决通过：赞成 {vote.votes_for} 票，到会 {vote.present} 人（依据：{basis}）",
     )
 
 

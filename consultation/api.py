@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from cms.api import PROBLEMS, PageId
 from cms.visibility import reachable
+from community.api import ProvisionSchema
 from consultation.models import ConsultationPage, Decision
 
 router = Router(tags=["consultations"])
@@ -67,6 +68,11 @@ class DecisionSchema(Schema):
     resolution_published_on: datetime.date | None
     resolution_outcome: str
     tally: str
+    matter_label: str
+    meeting_kind_label: str
+    short_notice_reason: str
+    authorisation: str
+    legal_basis: list[ProvisionSchema]
     result_published_on: datetime.date | None
     result_published_outcome: str
 

@@ -136,6 +136,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             "published_on": version.published_on,
             "effective_on": version.effective_on,
             "filing_number": version.filing_number,
+            "legal_basis": [p.as_dict() for p in version.legal_basis],
         }
 
     def search_units(self):

@@ -161,9 +161,6 @@ class CovenantRevision(VoteRecord):
             "delegated_covenant_allowed": district_settings().allow_delegated_covenant,
         }
 
-    def community_kind_for_basis(self) -> str:
-        return self.community.kind
-
     def __str__(self) -> str:
         label = self.version_label or self.get_stage_display()
         return f"{self.covenant.title} · {label}"

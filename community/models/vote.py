@@ -11,6 +11,7 @@ from community.law import Provision
 from community.models.register import register_of
 from community.procedures import (
     MEETING_LABELS,
+    MatterKind,
     MeetingKind,
     Register,
     Violation,
@@ -137,11 +138,17 @@ class VoteRecord(models.Model):
             votes_for=0,
             meeting_date=self.meeting_date,
             purpose=self.vote_purpose,
-            **{k: v for k, v in self.vote_context().items() if k == "matter"},
+            matter=getattr(self, "matter", MatterKind.ORDINARY),
         )
 
     def community_kind_for_basis(self) -> str:
+        """The meeting says the community's kind (居民… are urban), so no query is needed."""
         return "urban" if self.meeting_kind.startswith("residents") else "village"
+
+    @property
+    def legal_basis_text(self) -> str:
+        """The articles as one line, for exports and the print view."""
+        return "；".join(p.citation for p in self.legal_basis)
 
     @property
     def tally(self) -> str:

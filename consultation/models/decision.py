@@ -142,6 +142,11 @@ class Decision(Corrected, VoteRecord):
             "resolution_published_on": self.resolution_published_on,
             "resolution_outcome": self.resolution_outcome,
             "tally": self.tally,
+            "matter_label": self.get_matter_display(),
+            "meeting_kind_label": self.get_meeting_kind_display(),
+            "short_notice_reason": self.short_notice_reason,
+            "authorisation": self.authorisation,
+            "legal_basis": [p.as_dict() for p in self.legal_basis],
             "result_published_on": self.result_published_on if result_public else None,
             "result_published_outcome": self.result_published_outcome if result_public else "",
         }
@@ -168,9 +173,6 @@ class Decision(Corrected, VoteRecord):
             "party_discussed_on": self.proposal_on,
             "party_body": "党组织会议",
         }
-
-    def community_kind_for_basis(self) -> str:
-        return self.community.kind
 
     def step_dates(self) -> dict:
         return {

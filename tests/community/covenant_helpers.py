@@ -47,7 +47,11 @@ def good_vote(**overrides) -> dict:
         meeting_kind="village_assembly",
         meeting_date=datetime.date(2026, 6, 20),
         notice_date=datetime.date(2026, 6, 8),
+        party_body="石桥村党支部委员会",
         eligible=1686, present=900, households=612, households_represented=0,
         women_present=400, votes_for=850, votes_against=30, abstentions=20,
     )  # fmt: skip
-    return {**vote, **overrides}
+    vote = {**vote, **overrides}
+    # the Party organisation's discussion (2025 texts) comes first: a little before the meeting
+    vote.setdefault("party_discussed_on", vote["meeting_date"] - datetime.timedelta(days=19))
+    return vote

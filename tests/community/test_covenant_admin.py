@@ -25,6 +25,7 @@ VOTE = {
     "meeting_kind": "village_assembly", "meeting_date": "2026-06-20", "notice_date": "2026-06-08",
     "eligible": "1686", "present": "900", "households": "612", "households_represented": "0",
     "women_present": "400", "votes_for": "850", "votes_against": "30", "abstentions": "20",
+    "party_discussed_on": "2026-06-01", "party_body": "石桥村党支部委员会",
 }  # fmt: skip
 
 

@@ -44,9 +44,26 @@ def test_historical_adoption_obeys_the_same_quorum(shiqiao, committee_shiqiao, r
     assert not CovenantRevision.objects.filter(covenant=covenant).exists()
 
 
-def test_demo_has_two_covenants_with_versions_and_one_revision_awaiting_the_vote():
+def test_demo_has_three_covenants_with_versions_and_one_revision_awaiting_the_vote():
     versions = {c.title: c.versions().count() for c in CovenantPage.objects.all()}
-    assert versions == {"杏花村村规民约": 2, "银杏社区居民公约": 2}
+    assert versions == {"杏花村村规民约": 2, "石桥村村规民约": 2, "银杏社区居民公约": 3}
     (waiting,) = CovenantRevision.objects.filter(stage=Stage.VOTE)
     assert waiting.covenant.title == "杏花村村规民约"
     assert waiting.covenant.latest_revision_id == waiting.reviewed_revision_id  # ready to vote on
+
+
+def test_demo_versions_cite_the_text_of_their_day():
+    """2019–2024 votes keep their 2018 articles; the 2026 ones cite the 2025 texts."""
+    cited = {
+        (v.covenant.title, v.version_label): [p.citation for p in v.legal_basis][0]
+        for v in CovenantRevision.objects.adopted().select_related("covenant")
+    }
+    assert cited == {
+        ("杏花村村规民约", "2019年版"): "村民委员会组织法（2018年修正）第二十二条",
+        ("杏花村村规民约", "2023年修订"): "村民委员会组织法（2018年修正）第二十二条",
+        ("石桥村村规民约", "2021年版"): "村民委员会组织法（2018年修正）第二十二条",
+        ("石桥村村规民约", "2026年修订"): "村民委员会组织法（2025年修正）第二十六条",
+        ("银杏社区居民公约", "2020年版"): "城市居民委员会组织法（2018年修正）第九条",
+        ("银杏社区居民公约", "2024年修订"): "城市居民委员会组织法（2018年修正）第九条",
+        ("银杏社区居民公约", "2026年修订"): "城市居民委员会组织法（2025年修订）第二十九条",
+    }

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from wagtail.models import Site
 
 from community import transitions as t
-from community.models import CovenantPage, CovenantRevision, Stage
+from community.models import CovenantPage, CovenantRevision, DistrictSettings, Stage
 from community.models.covenant import CovenantPublishRefused
 from community.transitions import ProcedureError
 from tests.community.covenant_helpers import (
@@ -124,8 +125,16 @@ def test_representatives_meeting_needs_a_recorded_authorisation(
     rev = _to_vote(covenant, committee_shiqiao, reviewer_liuxi)
     reps = good_vote(meeting_kind="village_representatives", eligible=45, present=40, votes_for=30,
                      votes_against=5, abstentions=5, women_present=15)  # fmt: skip
-    with pytest.raises(ProcedureError, match="未登记村民会议对村民代表会议的授权"):
+    # the national text gives the 村规民约 to the 村民会议 (2025 第三十一条): off by default
+    with pytest.raises(ProcedureError, match=r"第三十一条.*本区未允许") as refusal:
         t.record_vote(rev, committee_shiqiao, **reps)
+    assert {v.code for v in refusal.value.violations} == {"covenant_body", "authorisation"}
+    settings = DistrictSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.allow_delegated_covenant = True
+    settings.save()
+    with pytest.raises(ProcedureError, match="请登记村民会议的授权决议") as refusal:
+        t.record_vote(rev, committee_shiqiao, **reps)
+    assert {v.code for v in refusal.value.violations} == {"authorisation"}
     type(shiqiao).objects.filter(pk=shiqiao.pk).update(
         representatives_authorisation="2025年3月2日村民会议决议"
     )
@@ -138,8 +147,10 @@ def test_women_warning_is_kept_for_the_reviewer(covenant, committee_shiqiao, rev
     rev = _to_vote(covenant, committee_shiqiao, reviewer_liuxi)
     t.record_vote(rev, committee_shiqiao, **good_vote(women_present=100))
     assert rev.stage == Stage.FILING
-    assert [w["code"] for w in rev.warnings] == ["women_present", "eligible_differs"]
-    assert "应到人数 1686 与石桥村登记的 1203 人不一致" in rev.warnings[1]["message"]
+    assert [w["code"] for w in rev.warnings] == [
+        "women_present", "eligible_differs", "households_differs"
+    ]  # fmt: skip
+    assert "应到人数 1686 与登记册的18周岁以上村(居)民 1203 人不一致" in rev.warnings[1]["message"]
 
 
 def test_stages_cannot_be_skipped(covenant, committee_shiqiao, reviewer_liuxi):

@@ -135,7 +135,10 @@ def test_may_take_is_what_the_functions_enforce(
 def test_each_step_form_is_made_for_its_revision(revision, yinxing):
     revision.stage = Stage.VOTE
     vote = t.VOTE.form(revision)
-    assert list(vote.fields) == list(VOTE_FIELDS)
+    # a village's form asks no 居民小组 representatives (a 2018 urban route)
+    assert list(vote.fields) == [
+        "party_discussed_on", "party_body", *(f for f in VOTE_FIELDS if f != "group_representatives")
+    ]  # fmt: skip
     assert [k for k, _ in vote.fields["meeting_kind"].choices] == [
         "village_assembly",
         "village_representatives",
@@ -144,12 +147,14 @@ def test_each_step_form_is_made_for_its_revision(revision, yinxing):
     assert vote.initial == {
         "eligible": community.adult_residents,
         "households": community.households,
+        "authorisation": community.representatives_authorisation,
     }
     assert t.FILING.form(revision).initial == {"authority": "柳溪镇人民政府"}
     assert t.SUBMIT.form(revision).initial == {}
     revision.community = yinxing
     assert [k for k, _ in t.VOTE.form(revision).fields["meeting_kind"].choices] == [
-        "residents_assembly"
+        "residents_assembly",
+        "residents_representatives",
     ]
     assert t.FILING.form(revision).initial == {"authority": "东城街道办事处"}
 
@@ -160,12 +165,15 @@ def test_vote_form_asks_a_whole_tally():
         revision=_fake_revision("village"),
     )
     assert not form.is_valid()
-    assert "notice_date" not in form.errors  # only a 村民会议 needs one: the rules say so
-    assert set(form.errors) == set(VOTE_FIELDS) - {"meeting_kind", "notice_date"}
+    assert "notice_date" not in form.errors  # only an assembly needs one: the rules say so
+    assert set(form.errors) == set(VOTE_FIELDS) - {"meeting_kind"} - forms.OPTIONAL_VOTE_FIELDS
 
 
 def _fake_revision(kind):
-    return SimpleNamespace(community=SimpleNamespace(kind=kind, adult_residents=10, households=5))
+    community = SimpleNamespace(
+        kind=kind, adult_residents=10, households=5, representatives_authorisation=""
+    )
+    return SimpleNamespace(community=community)
 
 
 # ---- the vote fields, declared once ----
@@ -173,13 +181,14 @@ def _fake_revision(kind):
 
 def test_vote_fields_are_declared_once_and_followed():
     assert tuple(name for row in VOTE_FIELD_ROWS for name in row) == VOTE_FIELDS
-    assert len(set(VOTE_FIELDS)) == len(VOTE_FIELDS) == 11
+    assert len(set(VOTE_FIELDS)) == len(VOTE_FIELDS) == 14
+    # what the record adds (vote_context), the register and the district's setting aside, every
+    # rule input is a vote field; the text of an authorisation is read as `authorised`
     rule_inputs = {f.name for f in dataclasses.fields(Vote)} - {
-        "community_kind",
-        "authorised",
-        "purpose",
-    }
-    assert set(VOTE_FIELDS) == rule_inputs
+        "community_kind", "authorised", "purpose", "register", "delegated_covenant_allowed",
+        "party_discussed_on", "party_body", "matter", "group",
+    }  # fmt: skip
+    assert set(VOTE_FIELDS) - {"authorisation"} == rule_inputs
     assert set(VOTE_FIELDS) <= {f.name for f in CovenantRevision._meta.fields}
     served = set(api.VersionSchema.model_fields)
     assert set(VOTE_FIELDS) - served == {"notice_date", "women_present"}  # as the API always was
@@ -192,7 +201,7 @@ def village(**kw) -> Vote:
     base = dict(
         meeting_kind="village_assembly", community_kind="village", eligible=830, present=416,
         votes_for=300, households=600, women_present=200, meeting_date=D(2026, 6, 20),
-        notice_date=D(2026, 6, 10),
+        notice_date=D(2026, 6, 10), party_discussed_on=D(2026, 6, 1), party_body="村党支部",
     )  # fmt: skip
     return Vote(**{**base, **kw})
 
@@ -200,7 +209,8 @@ def village(**kw) -> Vote:
 def reps(**kw) -> Vote:
     base = dict(
         meeting_kind="village_representatives", community_kind="village", eligible=45,
-        present=30, votes_for=16, women_present=15, authorised=True,
+        present=30, votes_for=16, women_present=15, authorised=True, meeting_date=D(2026, 6, 20),
+        party_discussed_on=D(2026, 6, 1), party_body="村党支部",
     )  # fmt: skip
     return Vote(**{**base, **kw})
 
@@ -218,14 +228,15 @@ COVENANT, DECISION, DELIBERATION = VotePurpose
         (village(), set(), set(), set()),
         # the majority refuses a covenant and a decision; a consultation records it as its result
         (village(votes_for=208), {"majority"}, {"majority"}, set()),
-        # the 代表会议's authorisation is asked of a covenant only
-        (reps(authorised=False), {"authorisation"}, set(), set()),
-        (reps(), set(), set(), set()),
+        # a 代表会议 decides what its assembly authorised (a consultation's vote records a
+        # result); a 村规民约 is the 村民会议's unless the district allows otherwise
+        (reps(authorised=False), {"covenant_body", "authorisation"}, {"authorisation"}, set()),
+        (reps(), {"covenant_body"}, set(), set()),
         # every purpose: quorum, notice, and numbers that add up
         (village(present=415), {"quorum"}, {"quorum"}, {"quorum"}),
         (village(notice_date=D(2026, 6, 11)), {"notice"}, {"notice"}, {"notice"}),
         (village(notice_date=None), {"notice_missing"}, {"notice_missing"}, {"notice_missing"}),
-        (reps(present=29, votes_for=16, women_present=10), {"quorum"}, {"quorum"}, {"quorum"}),
+        (reps(present=29, votes_for=16, women_present=10), {"covenant_body"}, {"quorum"}, {"quorum"}),
         (village(votes_for=500), {"votes_exceed_present"}, {"votes_exceed_present"}, {"votes_exceed_present"}),
         (village(present=831, votes_for=500), {"present_exceeds_eligible"}, {"present_exceeds_eligible"}, {"present_exceeds_eligible"}),
         (village(households_represented=601), {"households_exceed_total"}, {"households_exceed_total"}, {"households_exceed_total"}),
@@ -282,8 +293,8 @@ def _deliberation(community, **tally) -> Deliberation:
 @pytest.mark.django_db
 def test_a_deliberation_whose_majority_fails_is_accepted_as_its_result(shiqiao):
     record = _deliberation(shiqiao, eligible=1203, present=700, votes_for=300, women_present=300)
-    assert {v.code for v in errors(check_vote(record.vote("village")))} == set()
-    assert [v.code for v in errors(record.check_vote("village"))] == []
+    assert {v.code for v in errors(check_vote(record.vote(shiqiao)))} == set()
+    assert [v.code for v in errors(record.check_vote(shiqiao))] == []
     record.full_clean()
     # ... while its quorum is still asked, on the field that is wrong
     record.present, record.votes_for = 601, 500
@@ -301,15 +312,20 @@ def _decision(community, **tally) -> Decision:
 
 
 @pytest.mark.django_db
-def test_a_decision_by_village_representatives_needs_no_authorisation(shiqiao):
-    assert not shiqiao.representatives_authorisation
+def test_a_decision_by_village_representatives_needs_the_assemblys_authorisation(shiqiao):
+    """村民委员会组织法（2025年修正）第二十八条: the 代表会议 decides what the 村民会议 authorised."""
     decision = _decision(
         shiqiao, meeting_kind="village_representatives", eligible=35, present=24, votes_for=20,
         women_present=8,
     )  # fmt: skip
-    decision.full_clean()  # as a covenant vote it would be refused for want of an authorisation
-    covenant_vote = dataclasses.replace(decision.vote("village"), purpose=COVENANT)
-    assert refused(covenant_vote) == {"authorisation"}
+    with pytest.raises(ValidationError) as refusal:
+        decision.full_clean()
+    assert "第二十八条" in refusal.value.message_dict["authorisation"][0]
+    decision.authorisation = "2026年1月村民会议授权决议"
+    decision.full_clean()
+    # as a covenant vote it would still be refused: the 村规民约 is the 村民会议's
+    covenant_vote = dataclasses.replace(decision.vote(shiqiao), purpose=COVENANT)
+    assert refused(covenant_vote) == {"covenant_body"}
     decision.votes_for = 12  # of 24 present
     with pytest.raises(ValidationError) as refusal:
         decision.full_clean()

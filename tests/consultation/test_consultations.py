@@ -174,6 +174,7 @@ def test_decision_refuses_skipped_steps_and_bad_quorum(shiqiao):
         proposal_on=datetime.date(2026, 1, 1), discussion_on=datetime.date(2026, 1, 2),
         party_review_on=datetime.date(2026, 1, 3), meeting_date=datetime.date(2026, 1, 4),
         meeting_kind="village_representatives", eligible=35, present=23, votes_for=20, women_present=8,
+        authorisation="2026年1月村民会议授权决议",
     )  # fmt: skip
     with pytest.raises(ValidationError, match="未达到村民代表会议组成人员 35 人的三分之二"):
         decision.full_clean()
@@ -182,7 +183,7 @@ def test_decision_refuses_skipped_steps_and_bad_quorum(shiqiao):
 
 
 def test_demo_decision_went_through_all_six_steps_and_is_public(client, xinghua):
-    decision = Decision.objects.get(community=xinghua)
+    decision = Decision.objects.get(community=xinghua, title="村集体闲置厂房对外出租")
     assert decision.current_step == "实施结果公开"
     html = client.get(xinghua.url).content.decode()
     assert "四议两公开" in html and decision.title in html and "13.6万元" in html
@@ -216,7 +217,7 @@ def test_update_photos_are_shown_as_small_renditions(client, xinghua, committee_
 def test_published_decision_is_corrected_only_with_a_reason_but_may_add_its_result(
     xinghua, committee_xinghua
 ):
-    decision = Decision.objects.get(community=xinghua)
+    decision = Decision.objects.get(community=xinghua, title="村集体闲置厂房对外出租")
     decision.result_published_on = None
     decision.result_published_outcome = ""
     decision.correct(committee_xinghua, "补录前先清空")  # set up: resolution public, no result yet
@@ -229,7 +230,7 @@ def test_published_decision_is_corrected_only_with_a_reason_but_may_add_its_resu
 
 
 def test_future_dated_resolution_is_not_public_yet(xinghua):
-    decision = Decision.objects.get(community=xinghua)
+    decision = Decision.objects.get(community=xinghua, title="村集体闲置厂房对外出租")
     Decision.objects.filter(pk=decision.pk).update(
         resolution_published_on=timezone.localdate() + datetime.timedelta(days=3)
     )
