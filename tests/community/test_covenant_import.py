@@ -55,7 +55,7 @@ def test_demo_has_three_covenants_with_versions_and_one_revision_awaiting_the_vo
 def test_demo_versions_cite_the_text_of_their_day():
     """2019–2024 votes keep their 2018 articles; the 2026 ones cite the 2025 texts."""
     cited = {
-        (v.covenant.title, v.version_label): [p.citation for p in v.legal_basis][0]
+        (v.covenant.title, v.version_label): v.legal_basis[0].citation
         for v in CovenantRevision.objects.adopted().select_related("covenant")
     }
     assert cited == {
