@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from community.diff import diff_covenants
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
+from community.models.covenant import diff_articles
 from community.models.vote import VOTE_FIELDS
 from community.permissions import policy_for, within
 from community.steps import ProcedureError, may_take
@@ -78,7 +78,7 @@ def _text_diff(revision: CovenantRevision):
     )
     new_articles = proposed.as_object().articles()
     old_articles = earlier.voted_revision.as_object().articles() if earlier else []
-    return diff_covenants(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
+    return diff_articles(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
 
 
 def revision_detail(request, pk: int):
