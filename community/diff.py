@@ -200,7 +200,7 @@ def diff_covenants(
             )
             segments = (
                 diff_text(before.text, article.text)
-                if before.text != article.text
+                if meant_before.key != meant_after.key
                 else [Segment("equal", article.text)]
             )
             changes.append(

@@ -5,7 +5,8 @@ paragraph, collapses whitespace, may split or merge paragraphs, and may store a 
 the site as `<a linktype="page" id="3">` instead of its URL), so two versions of an article that
 say the same thing are rarely byte-equal. The diff and the identical-draft check compare
 `meaning_of(html)` instead: the text with whitespace collapsed (paragraph and list boundaries do
-not count), and each link with its target and the words it covers. Bold, italic, attributes and
+not count, nor does whitespace next to a Chinese character or punctuation), and each link with its
+target and the words it covers. Bold, italic, attributes and
 their order are not part of the meaning.
 
 Parsed with the standard library's html.parser; link references are resolved to the URLs they lead
@@ -14,8 +15,9 @@ to by Wagtail's own link handlers (`resolve_links`), one query per link type for
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from wagtail.rich_text import features
@@ -32,18 +34,25 @@ class Link:
     text: str  # the words it covers
 
 
+# Whitespace next to anything but a latin letter or digit (a Chinese character, punctuation)
+# separates nothing: 倡导文明祭扫， 不在山林 says what 倡导文明祭扫，不在山林 says.
+IDLE_SPACE = re.compile(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])")
+
+
 @dataclass(frozen=True)
 class Meaning:
-    text: str
+    """Equal when the texts say the same (`key`) with the same links; `text` is for reading."""
+
+    text: str = field(compare=False)
     links: tuple[Link, ...] = ()
+    key: str = ""
 
     def resolved(self, targets: dict[str, str]) -> Meaning:
         """The same meaning with each link reference replaced by the URL it leads to."""
         if not targets or not self.links:
             return self
-        return Meaning(
-            self.text, tuple(Link(targets.get(k.target, k.target), k.text) for k in self.links)
-        )
+        links = tuple(Link(targets.get(k.target, k.target), k.text) for k in self.links)
+        return Meaning(self.text, links, self.key)
 
 
 class _Reader(HTMLParser):
@@ -83,6 +92,11 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def text_key(text: str) -> str:
+    """What a collapsed text says: without the spaces that separate no two latin words."""
+    return IDLE_SPACE.sub("", text)
+
+
 def target_of(attrs: dict[str, str | None]) -> str:
     linktype = attrs.get("linktype")
     if linktype:
@@ -97,11 +111,11 @@ def meaning_of(html: str) -> Meaning:
     text = "".join(collapse("".join(block)) for block in reader.blocks)
     links: list[Link] = []
     for target, words in reader.links:
-        words_text = collapse("".join(words))
+        words_text = text_key(collapse("".join(words)))
         if links and links[-1].target == target and not words_text:
             continue
         links.append(Link(target, words_text))
-    return Meaning(text, tuple(links))
+    return Meaning(text, tuple(links), text_key(text))
 
 
 def resolve_links(meanings: Iterable[Meaning]) -> dict[str, str]:

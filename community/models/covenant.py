@@ -43,7 +43,7 @@ from community.models.outline import (
     outline_of,
 )
 from community.models.revision import CovenantRevision, CovenantRevisionQuerySet
-from community.richtext import meaning_of, resolve_links
+from community.richtext import collapse, meaning_of, resolve_links, text_key
 
 # Imported from here before the split; kept so those imports keep working.
 __all__ = [
@@ -186,7 +186,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         return (
             meaning_of(self.preamble),
             [
-                (" ".join(chapter.title.split()), [a.meaning for a in chapter.articles])
+                (text_key(collapse(chapter.title)), [a.meaning for a in chapter.articles])
                 for chapter in self.outline()
             ],
         )

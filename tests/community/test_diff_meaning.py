@@ -111,13 +111,14 @@ def test_one_link_target_changed_is_exactly_one_change_and_shows_the_link():
         ("<p>红白喜事从简办理。</p>", "<p>红白喜事</p><p>从简办理。</p>"),
         ("<p>限速 30  km/h。</p>", "<p>\n  限速 30\nkm/h。 </p>"),
         ("<p>甲&nbsp;乙 &amp; 丙</p>", '<p data-block-key="k">甲 乙 &amp; 丙</p>'),
+        ("<p>倡导文明祭扫，不在山林焚烧纸钱。</p>", "<p>倡导文明祭扫，\n  不在山林 焚烧纸钱。</p>"),
         (
             '<p><a href="https://a.example/x" title="t">规定</a></p>',
             '<p data-block-key="q"><a title="t" href="https://a.example/x">规定</a></p>',
         ),
         ('<p><a linktype="page" id="7">规定</a></p>', '<p><a id="7" linktype="page">规定</a></p>'),
     ],
-    ids=["data-block-key", "bold-italic", "split-paragraph", "whitespace", "entities",
+    ids=["data-block-key", "bold-italic", "split-paragraph", "whitespace", "entities", "cjk-whitespace",
          "attribute-order", "reference-attribute-order"],
 )  # fmt: skip
 def test_formatting_is_not_meaning(before, after):
