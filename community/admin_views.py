@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from community.diff import diff_covenants
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
+from community.models.covenant import diff_articles
 from community.models.vote import VOTE_FIELDS
 from community.permissions import policy_for, within
 from community.steps import ProcedureError, may_take
@@ -22,6 +22,7 @@ STAGE_FIELDS = {
     "备案与公布": ["filing_authority", "filing_number", "filed_on", "version_label", "published_on", "effective_on"],
 }  # fmt: skip
 HIDDEN_IN_HISTORY = {"updated_at", "created_at", "id"}
+EDIT_THE_TEXT = {"no_draft", "draft_unchanged"}  # refusals whose remedy is in the page editor
 
 
 def _scoped(request, pk: int) -> CovenantRevision:
@@ -80,7 +81,12 @@ def _text_diff(revision: CovenantRevision):
     )
     new_articles = proposed.as_object().articles()
     old_articles = earlier.voted_revision.as_object().articles() if earlier else []
-    return diff_covenants(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
+    return diff_articles(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
+
+
+def _edit_text_url(revision: CovenantRevision) -> str:
+    """Where a draft's text is edited: the covenant's page editor."""
+    return reverse("wagtailadmin_pages:edit", args=(revision.covenant_id,))
 
 
 def revision_detail(request, pk: int):
@@ -104,6 +110,7 @@ def revision_detail(request, pk: int):
         "live_matches_vote": revision.stage != Stage.PUBLISHED
         or covenant.live_revision_id == revision.voted_revision_id,
         "latest_revision_id": covenant.latest_revision_id,
+        "edit_text_url": _edit_text_url(revision) if revision.stage == Stage.DRAFTING else None,
     }
     return TemplateResponse(request, "community/admin/revision_detail.html", context)
 
@@ -116,11 +123,13 @@ def revision_step(request, pk: int, step: str):
     if found not in available_steps(revision, request.user):
         raise PermissionDenied
     form = found.form(revision, request.POST or None)
+    refused: set[str] = set()
     if request.method == "POST" and form.is_valid():
         try:
             found.run(revision, request.user, **form.cleaned_data)
         except ProcedureError as error:
             error.apply_to(form)
+            refused = {violation.code for violation in error.violations}
         else:
             messages.success(request, found.success)
             return redirect("community_revision_detail", revision.pk)
@@ -129,6 +138,9 @@ def revision_step(request, pk: int, step: str):
         "header_icon": "doc-full",
         "form": form,
         "revision": revision,
+        # Submitting is where a draft is found missing or unchanged: the text is edited elsewhere.
+        "edit_text_url": _edit_text_url(revision) if found.stage == Stage.DRAFTING else None,
+        "edit_text_refused": bool(refused & EDIT_THE_TEXT),
     }
     return TemplateResponse(request, "community/admin/revision_step.html", context)
 

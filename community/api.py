@@ -80,14 +80,24 @@ class SegmentSchema(Schema):
     text: str
 
 
+class LinkSchema(Schema):
+    target: str = Field(description="the URL, or a reference (page:3) to a page that is gone")
+    text: str = Field(description="the words it covers")
+
+
 class ChangeSchema(Schema):
     kind: str = Field(description="added | removed | changed | moved | unchanged")
     moved: bool
     renumbered: bool
-    formatting_only: bool
+    formatting_only: bool = Field(
+        description="same text and links, different markup; such an article is unchanged (or "
+        "moved), never changed"
+    )
     old: ArticleRefSchema | None
     new: ArticleRefSchema | None
     segments: list[SegmentSchema]
+    links_removed: list[LinkSchema] = Field(description="of a changed article: links it lost")
+    links_added: list[LinkSchema] = Field(description="of a changed article: links it gained")
 
 
 class DiffSchema(Schema):
@@ -139,6 +149,10 @@ def _ref(article) -> dict | None:
     }
 
 
+def _link(link) -> dict:
+    return {"target": link.target, "text": link.text}
+
+
 def _change(change: ArticleChange) -> dict:
     return {
         "kind": change.kind,
@@ -148,6 +162,8 @@ def _change(change: ArticleChange) -> dict:
         "old": _ref(change.old),
         "new": _ref(change.new),
         "segments": [{"op": s.op, "text": s.text} for s in change.segments],
+        "links_removed": [_link(link) for link in change.links_removed],
+        "links_added": [_link(link) for link in change.links_added],
     }
 
 

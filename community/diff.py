@@ -4,6 +4,11 @@ highlight) and moved between chapters, each with its numbers before and after.
 Articles are matched by their StreamField block id, which survives edits, moves and renumbering;
 articles without a shared id (texts entered separately) are matched by similarity.
 
+Articles are compared by what they say (community/richtext.py: their text and their links), not
+by their markup: an article the editor saved again with `data-block-key` attributes, collapsed
+whitespace, bold or split paragraphs is not changed (`formatting_only` says its markup differs); an
+article whose text or whose links' targets changed is.
+
 It works on the articles alone (community/models/outline.py) and imports no model, so the covenant
 page can import it at load time.
 """
@@ -16,7 +21,10 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from community.models.outline import Article
+    from community.richtext import Link
 
 SIMILAR = 0.6
 TOKEN = re.compile(r"[A-Za-z0-9.%]+|\s+|.", re.S)  # a latin word or number, or one CJK character
@@ -35,10 +43,13 @@ class ArticleChange:
     new: Article | None
     segments: list[Segment] = field(default_factory=list)
     moved: bool = False
+    formatting_only: bool = False  # same text and links, different markup: not a change
+    links_removed: list[Link] = field(default_factory=list)  # of a changed article
+    links_added: list[Link] = field(default_factory=list)
 
     @property
-    def formatting_only(self) -> bool:
-        return self.kind == "changed" and all(s.op == "equal" for s in self.segments)
+    def text_changed(self) -> bool:
+        return any(s.op != "equal" for s in self.segments)
 
     @property
     def renumbered(self) -> bool:
@@ -140,7 +151,22 @@ def _same_chapter(a: Article, b: Article) -> bool:
     )
 
 
-def diff_covenants(old: list[Article], new: list[Article]) -> CovenantDiff:
+def _link_changes(before: list[Link], after: list[Link]) -> tuple[list[Link], list[Link]]:
+    removed, added = list(before), []
+    for link in after:
+        if link in removed:
+            removed.remove(link)
+        else:
+            added.append(link)
+    return removed, added
+
+
+def diff_covenants(
+    old: list[Article], new: list[Article], targets: Mapping[str, str] | None = None
+) -> CovenantDiff:
+    """`targets`: the URL each link reference in the texts leads to (richtext.resolve_links), so
+    that a link the editor rewrote from its URL to a page reference is the same link."""
+    targets = targets or {}
     matched = _match(old, new)
     matched_old = set(matched.values())
     removed = [i for i in range(len(old)) if i not in matched_old]
@@ -163,15 +189,32 @@ def diff_covenants(old: list[Article], new: list[Article]) -> CovenantDiff:
         flush_removed(i)
         before = old[i]
         moved = not _same_chapter(before, article)
-        if before.text != article.text or before.html != article.html:
+        if before.html == article.html:
+            meant_before = meant_after = None
+        else:
+            meant_before = before.meaning.resolved(targets)
+            meant_after = article.meaning.resolved(targets)
+        if meant_before != meant_after:
+            removed_links, added_links = _link_changes(
+                list(meant_before.links), list(meant_after.links)
+            )
+            segments = (
+                diff_text(before.text, article.text)
+                if meant_before.key != meant_after.key
+                else [Segment("equal", article.text)]
+            )
             changes.append(
                 ArticleChange(
-                    "changed", before, article, diff_text(before.text, article.text), moved
+                    "changed", before, article, segments, moved,
+                    links_removed=removed_links, links_added=added_links,
                 )
-            )
+            )  # fmt: skip
         else:
             changes.append(
-                ArticleChange("moved" if moved else "unchanged", before, article, moved=moved)
-            )
+                ArticleChange(
+                    "moved" if moved else "unchanged", before, article, moved=moved,
+                    formatting_only=meant_before is not None,
+                )
+            )  # fmt: skip
     flush_removed(len(old) + 1)
     return CovenantDiff(changes)

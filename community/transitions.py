@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from community import forms
 from community.models import CovenantPage, CovenantRevision, Stage
+from community.models.covenant import same_text
 from community.models.guard import publishing_adopted_revision
 from community.models.register import register_of, snapshot
 from community.permissions import policy_for
@@ -96,12 +97,22 @@ def begin_drafting(revision: CovenantRevision, user, *, reason: str = "") -> Cov
 def submit_for_review(
     revision: CovenantRevision, user, *, submitted_on: datetime.date | None = None, reason: str = ""
 ) -> CovenantRevision:
-    """Submit the covenant's current draft (its latest Wagtail revision) to the township."""
+    """Submit the covenant's current draft (its latest Wagtail revision) to the township. A draft
+    that says what the version in force says (same preamble, chapters and articles by text and
+    links, whatever the markup: `same_text`) is no revision and is refused."""
     require(SUBMIT, revision, user)
-    revision.covenant.refresh_from_db(fields=["latest_revision"])
-    draft = revision.covenant.latest_revision
+    covenant = revision.covenant
+    covenant.refresh_from_db(fields=["latest_revision"])
+    draft = covenant.latest_revision
     if draft is None:
         refuse("no_draft", "还没有草案：请先在页面编辑器中保存公约草稿，再提请审核。")
+    in_force = (
+        CovenantRevision.objects.filter(covenant_id=covenant.pk)
+        .select_related("voted_revision")
+        .in_force(before=revision)
+    )
+    if in_force is not None and same_text(in_force.voted_revision.as_object(), draft.as_object()):
+        refuse("draft_unchanged", "草案与现行版本相同，请先在编辑页修改条文")
     day = submitted_on or _today()
     _not_before(day, revision.soliciting_started_on, "提请审核日期", "征集开始日期", "submitted_on")
     revision.draft_revision = draft

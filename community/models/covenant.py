@@ -43,6 +43,7 @@ from community.models.outline import (
     outline_of,
 )
 from community.models.revision import CovenantRevision, CovenantRevisionQuerySet
+from community.richtext import collapse, meaning_of, resolve_links, text_key
 
 # Imported from here before the split; kept so those imports keep working.
 __all__ = [
@@ -59,6 +60,34 @@ __all__ = [
     "outline_of",
     "publishing_adopted_revision",
 ]
+
+
+def diff_articles(old: list[Article], new: list[Article]) -> clause_diff.CovenantDiff:
+    """The clause-level diff of two texts' articles, their link references resolved to the URLs
+    they lead to (no query when the texts hold none)."""
+    targets = resolve_links(article.meaning for article in (*old, *new))
+    return clause_diff.diff_covenants(old, new, targets)
+
+
+def same_text(a: "CovenantPage", b: "CovenantPage") -> bool:
+    """Whether two texts say the same: the same preamble, chapters (titles) and articles, by text
+    and links (community/richtext.py), whatever the markup and the block ids."""
+    meanings = [text.meaning() for text in (a, b)]
+    targets = resolve_links(
+        m for preamble, chapters in meanings for m in (preamble, *_article_meanings(chapters))
+    )
+    resolved = [
+        (
+            preamble.resolved(targets),
+            [(title, [m.resolved(targets) for m in articles]) for title, articles in chapters],
+        )
+        for preamble, chapters in meanings
+    ]
+    return resolved[0] == resolved[1]
+
+
+def _article_meanings(chapters):
+    return (m for _title, articles in chapters for m in articles)
 
 
 class CovenantPage(ChineseSearchable, PrintableMixin, Page):
@@ -152,6 +181,17 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     def articles(self) -> list[Article]:
         return [article for chapter in self.outline() for article in chapter.articles]
 
+    def meaning(self):
+        """What the text says, for `same_text`: the preamble's meaning, then each chapter's
+        title (collapsed; "" for articles outside chapters) with its articles' meanings."""
+        return (
+            meaning_of(self.preamble),
+            [
+                (text_key(collapse(chapter.title)), [a.meaning for a in chapter.articles])
+                for chapter in self.outline()
+            ],
+        )
+
     def versions(self) -> CovenantRevisionQuerySet:
         """Adopted versions, newest first: the version in force comes first."""
         return CovenantRevision.objects.filter(covenant=self).versions()
@@ -188,18 +228,16 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     def diff_between(self, old, new):
         """The clause-level diff of two versions, kept in the cache under the two texts' content
-        (voted texts never change; a diff of 150 articles costs tens of milliseconds)."""
+        (voted texts never change; a diff of 150 articles costs tens of milliseconds) and the
+        diff's format ("2": compared by meaning, community/richtext.py)."""
         old_text, new_text = self.texts_of(old, new)
-        key = (
-            "covenant-diff:"
-            + hashlib.md5(
-                json.dumps([old_text.body.raw_data, new_text.body.raw_data], default=list).encode(),
-                usedforsecurity=False,
-            ).hexdigest()
-        )
+        raw = json.dumps([old_text.body.raw_data, new_text.body.raw_data], default=list)
+        key = "covenant-diff:2:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+        if "linktype=" in raw:  # link references are compared by the URLs they lead to now
+            key += f":{generation()}"
         diff = cache.get(key)
         if diff is None:
-            diff = clause_diff.diff_covenants(old_text.articles(), new_text.articles())
+            diff = diff_articles(old_text.articles(), new_text.articles())
             cache.set(key, diff, 60 * 60 * 24)
         return diff
 

@@ -1,13 +1,13 @@
 """What describes a covenant's text: its StreamField blocks, and the outline derived from them
 (chapters and articles with their numbers), which the page, the diff, search and the API read."""
 
-import html
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.utils.html import strip_tags
 from wagtail import blocks
 
 from community.numbering import article_label, chapter_label
+from community.richtext import Meaning, meaning_of
 
 ARTICLE_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 FINE_WORDS = ("罚款", "罚金")
@@ -54,9 +54,14 @@ class Article:
     def chapter_label(self) -> str:
         return chapter_label(self.chapter_number) if self.chapter_number else ""
 
+    @cached_property
+    def meaning(self) -> Meaning:
+        """Its text and links, whatever the markup (community/richtext.py)."""
+        return meaning_of(self.html)
+
     @property
     def text(self) -> str:
-        return html.unescape(strip_tags(self.html)).strip()
+        return self.meaning.text
 
     @property
     def mentions_fine(self) -> bool:
