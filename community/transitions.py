@@ -37,6 +37,17 @@ def _not_before(
         )
 
 
+def _not_after_today(day: datetime.date, what: str, field: str) -> None:
+    """A step records what was done: its date cannot be ahead of today (a 施行日期 may be)."""
+    today = _today()
+    if day > today:
+        refuse(
+            "date_in_future",
+            f"{what} {day:%Y年%m月%d日} 晚于今天（{today:%Y年%m月%d日}），不能预先登记。",
+            field,
+        )
+
+
 def _save(revision: CovenantRevision, user, reason: str) -> CovenantRevision:
     revision._change_reason = reason
     revision._history_user = user
@@ -204,6 +215,7 @@ def record_filing(
     found = check_filing(revision.meeting_date, filed_on, max_days)
     if errors(found):
         raise ProcedureError(errors(found))
+    _not_after_today(filed_on, "备案日期", "filed_on")
     revision.filing_authority = authority
     revision.filing_number = number
     revision.filed_on = filed_on
@@ -232,12 +244,15 @@ def publish_adopted_revision(
         refuse("version_label_missing", "请填写版本名称，例如“2024年修订”。", "version_label")
     day = published_on or _today()
     _not_before(day, revision.filed_on, "公布日期", "备案日期", "published_on")
-    in_force = revision.covenant.in_force()
-    if in_force and day < in_force.published_on:
+    _not_after_today(day, "公布日期", "published_on")
+    if effective_on is not None:
+        _not_before(effective_on, day, "施行日期", "公布日期", "effective_on")
+    latest = CovenantRevision.objects.filter(covenant=revision.covenant).latest()
+    if latest and day < latest.published_on:
         refuse(
             "older_than_in_force",
-            f"公布日期 {day:%Y年%m月%d日} 早于现行版本“{in_force.version_label}”的公布日期 "
-            f"{in_force.published_on:%Y年%m月%d日}。补录历史版本请按时间先后顺序录入。",
+            f"公布日期 {day:%Y年%m月%d日} 早于上一版本“{latest.version_label}”的公布日期 "
+            f"{latest.published_on:%Y年%m月%d日}。补录历史版本请按时间先后顺序录入。",
             "published_on",
         )
     with publishing_adopted_revision(revision.voted_revision_id):

@@ -4,14 +4,17 @@ What describes the text (its blocks, articles and numbering) is in community.mod
 keeps the live text to a completed procedure (CovenantRevision) is in community.models.guard.
 """
 
+import datetime
 import hashlib
 import json
+from functools import cached_property
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -42,7 +45,11 @@ from community.models.outline import (
     body_blocks,
     outline_of,
 )
-from community.models.revision import CovenantRevision, CovenantRevisionQuerySet
+from community.models.revision import (
+    CovenantRevision,
+    CovenantRevisionQuerySet,
+    VersionStanding,
+)
 
 # Imported from here before the split; kept so those imports keep working.
 __all__ = [
@@ -101,11 +108,16 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         APIField("preamble"),
         APIField("numbered_text"),
         APIField("current_version"),
+        APIField("upcoming_version"),
     ]
 
     @property
     def numbered_text(self) -> list[dict]:
-        """The text as the API serves it: chapters and articles with their derived numbers."""
+        """The text in force as the API serves it: chapters and articles with their derived
+        numbers (before a new version's 施行日期, the earlier version's voted text)."""
+        return self.text_in_force._numbered()
+
+    def _numbered(self) -> list[dict]:
         return [
             {
                 "id": chapter.id,
@@ -125,9 +137,8 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             for chapter in self.outline()
         ]
 
-    @property
-    def current_version(self) -> dict | None:
-        version = self.in_force()
+    @staticmethod
+    def _version_facts(version: CovenantRevision | None) -> dict | None:
         if version is None:
             return None
         return {
@@ -137,6 +148,16 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             "effective_on": version.effective_on,
             "filing_number": version.filing_number,
         }
+
+    @property
+    def current_version(self) -> dict | None:
+        """The version in force today (API)."""
+        return self._version_facts(self.standing.in_force)
+
+    @property
+    def upcoming_version(self) -> dict | None:
+        """The version 公布 but not yet in force that comes into force first, if any (API)."""
+        return self._version_facts(self.standing.next)
 
     def search_units(self):
         """The preamble, then each article on its own: a hit links to its anchor (#第十二条)."""
@@ -155,8 +176,30 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         """Adopted versions, newest first: the version in force comes first."""
         return CovenantRevision.objects.filter(covenant=self).versions()
 
-    def in_force(self) -> CovenantRevision | None:
-        return CovenantRevision.objects.filter(covenant=self).in_force()
+    def in_force(self, on: datetime.date | None = None) -> CovenantRevision | None:
+        """The version in force on `on` (today by default)."""
+        return CovenantRevision.objects.filter(covenant=self).in_force(on)
+
+    def standing_on(self, day: datetime.date) -> VersionStanding:
+        """Every version, where each stands on `day`, in one query."""
+        return VersionStanding(list(self.versions()), day)
+
+    @cached_property
+    def standing(self) -> VersionStanding:
+        """Where the versions stand today; worked out once per page object (one request)."""
+        return self.standing_on(timezone.localdate())
+
+    @cached_property
+    def text_in_force(self) -> "CovenantPage":
+        """The text to show as the covenant: the voted text of the version in force. The live
+        text is the newest version's; until its 施行日期 the one in force is an earlier version's,
+        read from its voted revision (one query). With no version in force yet, the live text
+        (shown as not yet in force)."""
+        standing = self.standing
+        if standing.in_force is None or standing.in_force == standing.latest:
+            return self
+        (text,) = self.texts_of(standing.in_force)
+        return text
 
     def texts_of(self, *versions) -> list["CovenantPage"]:
         """The texts (title, preamble, body) the versions' voted revisions hold, as unsaved pages,
@@ -204,25 +247,32 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        versions = list(self.versions())
-        context["current_version"] = versions[0] if versions else None  # in force, as in_force()
-        context["version_count"] = len(versions)
-        context["outline"] = SimpleLazyObject(self.outline)  # built only when not cached
-        context["text_key"] = self.text_cache_key()
+        standing = self.standing
+        context["standing"] = standing
+        context["current_version"] = standing.in_force
+        context["upcoming"] = standing.upcoming
+        # the version whose text is shown: the one in force, else the one yet to come into force
+        context["shown_version"] = standing.in_force or standing.latest
+        context["version_count"] = len(standing.versions)
+        # read (an earlier version's voted text: one query) only by the page that shows it
+        context["text"] = SimpleLazyObject(lambda: self.text_in_force)
+        context["outline"] = SimpleLazyObject(lambda: self.text_in_force.outline())  # not cached
+        context["text_key"] = SimpleLazyObject(lambda: self.text_in_force.text_cache_key())
         return context
 
     @path("versions/")
     def versions_view(self, request):
-        versions = list(self.versions())
+        context = self.get_context(request)
         return TemplateResponse(
             request,
             "community/covenant_versions.html",
-            {**self.get_context(request), "versions": versions},
+            {**context, "versions": context["standing"].versions},
         )
 
     @path("versions/<int:version_id>/")
     def version_view(self, request, version_id: int):
-        version = self.versions().filter(pk=version_id).first()
+        context = self.get_context(request)
+        version = next((v for v in context["standing"].versions if v.pk == version_id), None)
         if version is None:
             raise Http404("没有这个版本")
         (text,) = self.texts_of(version)
@@ -230,7 +280,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             request,
             "community/covenant_version.html",
             {
-                **self.get_context(request),
+                **context,
                 "version": version,
                 "version_outline": text.outline(),
                 "version_preamble": text.preamble,
@@ -239,9 +289,10 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     @path("versions/diff/")
     def diff_view(self, request):
-        versions = list(self.versions())
+        context = self.get_context(request)
+        versions = context["standing"].versions
         by_id = {str(v.pk): v for v in versions}
-        context = {**self.get_context(request), "versions": versions}
+        context["versions"] = versions
         if len(versions) < 2:
             context["error"] = "这份公约只有一个版本，没有可比较的修订。"
             return TemplateResponse(request, "community/covenant_diff.html", context)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from community.models import CovenantPage
 
 
@@ -51,3 +53,17 @@ def good_vote(**overrides) -> dict:
         women_present=400, votes_for=850, votes_against=30, abstentions=20,
     )  # fmt: skip
     return {**vote, **overrides}
+
+
+_REAL_LOCALDATE = timezone.localdate
+
+
+def freeze_today(monkeypatch, day: datetime.date) -> None:
+    """Make `day` today for everything that asks django.utils.timezone.localdate() (the
+    procedure's date checks, the version in force, the page cache's key); a date given to it
+    is still converted."""
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else _REAL_LOCALDATE(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
