@@ -24,7 +24,7 @@ from wagtail.models import Page, Revision
 from wagtail.rich_text import expand_db_html
 
 from cms.cache import generation
-from cms.ngrams import plain
+from cms.ngrams import ngrams, plain
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community import diff as clause_diff
@@ -160,11 +160,24 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         return self._version_facts(self.standing.next)
 
     def search_units(self):
-        """The preamble, then each article on its own: a hit links to its anchor (#第十二条)."""
-        yield ("", self.title, self.search_kind, plain(self.preamble))
-        for article in self.articles():
+        """The text in force, as the page shows it: the preamble, then each article on its own,
+        so a hit links to its anchor (#第十二条)."""
+        return self._units_of(self.text_in_force)
+
+    def _units_of(self, text: "CovenantPage"):
+        yield ("", self.title, self.search_kind, plain(text.preamble))
+        for article in text.articles():
             title = f"{self.title} {article.label}"
             yield (f"#{article.label}", title, "公约条文", plain(article.html))
+
+    @property
+    def search_ngrams(self) -> str:
+        """The index holds the live text and, while a new version awaits its 施行日期, the text
+        in force too: the index is rebuilt when a version is published, not on the day it comes
+        into force, and the hits (search_units) are read from the text in force that day."""
+        texts = [self] if self.text_in_force is self else [self, self.text_in_force]
+        units = [unit for text in texts for unit in self._units_of(text)]
+        return ngrams(" ".join(f"{title} {text}" for _, title, _, text in units))
 
     def outline(self) -> list[Chapter]:
         return outline_of(self.body)
@@ -195,10 +208,10 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         text is the newest version's; until its 施行日期 the one in force is an earlier version's,
         read from its voted revision (one query). With no version in force yet, the live text
         (shown as not yet in force)."""
-        standing = self.standing
-        if standing.in_force is None or standing.in_force == standing.latest:
+        in_force = self.standing.in_force
+        if in_force is None or in_force.voted_revision_id == self.live_revision_id:
             return self
-        (text,) = self.texts_of(standing.in_force)
+        (text,) = self.texts_of(in_force)
         return text
 
     def texts_of(self, *versions) -> list["CovenantPage"]:

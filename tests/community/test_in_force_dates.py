@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.cache import _LOCAL
+from cms.search import search
 from community import transitions as t
-from community.forms import PublishForm
+from community.forms import FilingForm, PublishForm
 from community.models import CovenantRevision
 from community.steps import ProcedureError
 from tests.community.covenant_helpers import edit_draft, freeze_today, good_vote, make_covenant
@@ -313,9 +314,28 @@ def test_the_publish_form_shows_the_refused_date_on_its_field(
     form = PublishForm(
         {"version_label": "v", "published_on": "2026-12-06", "effective_on": ""}, revision=rev
     )
+    assert 'max="2026-12-01"' in str(form["published_on"])
+    assert 'max="2026-12-01"' in str(FilingForm(revision=rev)["filed_on"])
     assert form.is_valid()
     with pytest.raises(ProcedureError) as excinfo:
         t.publish_adopted_revision(rev, committee_shiqiao, **form.cleaned_data)
     excinfo.value.apply_to(form)
     assert "晚于今天" in form.errors["published_on"][0]
     assert timezone.localdate() == TODAY
+
+
+# ---- search ----
+
+
+def test_search_finds_the_text_in_force_before_and_after_the_effective_date(upcoming, monkeypatch):
+    covenant, *_ = upcoming
+
+    def exact(query):
+        return [hit.url for hit in search(query) if hit.exact and hit.page.pk == covenant.pk]
+
+    assert exact("不超过二十桌") == [f"{covenant.url}#第三条"]
+    assert exact("实行垃圾分类") == []
+    freeze_today(monkeypatch, EFFECTIVE)  # no reindex: the index holds both texts
+    assert exact("实行垃圾分类") == [f"{covenant.url}#第四条"]
+    assert exact("不超过十五桌") == [f"{covenant.url}#第三条"]
+    assert exact("不超过二十桌") == []
