@@ -267,10 +267,18 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         # the version whose text is shown: the one in force, else the one yet to come into force
         context["shown_version"] = standing.in_force or standing.latest
         context["version_count"] = len(standing.versions)
-        # read (an earlier version's voted text: one query) only by the page that shows it
-        context["text"] = SimpleLazyObject(lambda: self.text_in_force)
-        context["outline"] = SimpleLazyObject(lambda: self.text_in_force.outline())  # not cached
-        context["text_key"] = SimpleLazyObject(lambda: self.text_in_force.text_cache_key())
+        # the text in force, read (an earlier version's voted text: one query) only by the page
+        # that shows it; a preview shows the draft being previewed
+        preview = getattr(request, "is_preview", False)
+
+        def text():
+            return self if preview else self.text_in_force
+
+        context["text"] = SimpleLazyObject(text)
+        context["outline"] = SimpleLazyObject(
+            lambda: text().outline()
+        )  # built only when not cached
+        context["text_key"] = SimpleLazyObject(lambda: text().text_cache_key())
         return context
 
     @path("versions/")

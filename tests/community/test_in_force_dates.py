@@ -16,7 +16,14 @@ from community import transitions as t
 from community.forms import FilingForm, PublishForm
 from community.models import CovenantRevision
 from community.steps import ProcedureError
-from tests.community.covenant_helpers import edit_draft, freeze_today, good_vote, make_covenant
+from tests.community.covenant_helpers import (
+    article,
+    chapter,
+    edit_draft,
+    freeze_today,
+    good_vote,
+    make_covenant,
+)
 from tests.community.test_covenant_pages import V2_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +346,13 @@ def test_search_finds_the_text_in_force_before_and_after_the_effective_date(upco
     assert exact("实行垃圾分类") == [f"{covenant.url}#第四条"]
     assert exact("不超过十五桌") == [f"{covenant.url}#第三条"]
     assert exact("不超过二十桌") == []
+
+
+def test_a_preview_shows_the_draft_not_the_text_in_force(upcoming, committee_shiqiao):
+    covenant, *_ = upcoming
+    edit_draft(
+        covenant, committee_shiqiao, [chapter("c9", "新章", article("n1", "草案里的新条文"))]
+    )
+    draft = covenant.get_latest_revision_as_object()
+    html = draft.make_preview_request().content.decode()
+    assert "草案里的新条文" in html and OLD not in html
