@@ -186,7 +186,8 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         return [article for chapter in self.outline() for article in chapter.articles]
 
     def versions(self) -> CovenantRevisionQuerySet:
-        """Adopted versions, newest first: the version in force comes first."""
+        """Adopted versions, newest publication first: the live one first, in force or not yet
+        (see standing)."""
         return CovenantRevision.objects.filter(covenant=self).versions()
 
     def in_force(self, on: datetime.date | None = None) -> CovenantRevision | None:
@@ -275,9 +276,8 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             return self if preview else self.text_in_force
 
         context["text"] = SimpleLazyObject(text)
-        context["outline"] = SimpleLazyObject(
-            lambda: text().outline()
-        )  # built only when not cached
+        # the outline is built only when the rendered text is not in the fragment cache
+        context["outline"] = SimpleLazyObject(lambda: text().outline())
         context["text_key"] = SimpleLazyObject(lambda: text().text_cache_key())
         return context
 
