@@ -69,15 +69,16 @@ def _field_rows(revision: CovenantRevision) -> list[tuple[str, list[tuple[str, o
 
 
 def _text_diff(revision: CovenantRevision):
-    """This revision's text (voted, else reviewed, else submitted) against the text in force
-    before it: what the reviewer is asked to approve, article by article."""
+    """This revision's text (voted, else reviewed, else submitted) against the version adopted
+    before it (the text it was drafted from, in force or not yet): what the reviewer is asked to
+    approve, article by article."""
     proposed = revision.voted_revision or revision.reviewed_revision or revision.draft_revision
     if proposed is None:
         return None, []
     earlier = (
         CovenantRevision.objects.filter(covenant_id=revision.covenant_id)
         .select_related("voted_revision")
-        .in_force(before=revision)
+        .latest(before=revision)
     )
     new_articles = proposed.as_object().articles()
     old_articles = earlier.voted_revision.as_object().articles() if earlier else []

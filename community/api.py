@@ -14,6 +14,7 @@ from cms.api import MAX_ID, PROBLEMS, PageId
 from cms.visibility import reachable
 from community.diff import ArticleChange
 from community.models import CovenantPage
+from community.models.revision import VersionStatus
 from community.models.vote import VOTE_FIELDS, VoteRecord
 
 router = Router(tags=["covenants"])
@@ -53,7 +54,10 @@ class VersionBase(Schema):
     filed_on: datetime.date | None
     published_on: datetime.date | None
     effective_on: datetime.date | None
-    in_force: bool
+    in_force: bool = Field(description="in force today (from its effective_on)")
+    status: str = Field(
+        description="in_force | upcoming (published, not yet in force) | superseded"
+    )
     party_discussed_on: datetime.date | None
     party_body: str
     legal_basis: list[ProvisionSchema]
@@ -119,12 +123,14 @@ def _covenant(page_id: PageId) -> CovenantPage:
     return covenant
 
 
-def _version(version, in_force_id) -> dict:
+def _version(version) -> dict:
+    """A version from VersionStanding (its `status` set, `in_effect_from` annotated)."""
     return {
         "id": version.pk,
         "label": version.version_label,
         "meeting_kind_label": version.get_meeting_kind_display(),
-        "in_force": version.pk == in_force_id,
+        "in_force": version.status == VersionStatus.IN_FORCE,
+        "status": version.status.value,
         "legal_basis": [p.as_dict() for p in version.legal_basis],
         **{
             name: getattr(version, name)
@@ -176,9 +182,7 @@ def _change(change: ArticleChange) -> dict:
 )
 def versions(request: HttpRequest, page_id: PageId):
     covenant = _covenant(page_id)
-    adopted = list(covenant.versions())
-    in_force = adopted[0].pk if adopted else None  # versions() lists the version in force first
-    return [_version(v, in_force) for v in adopted]
+    return [_version(v) for v in covenant.standing.versions]
 
 
 @router.get(

@@ -21,7 +21,11 @@ def _today():
 
 
 class StepForm(forms.Form):
-    """A step's form, bound to the revision the step acts on (none for starting one)."""
+    """A step's form, bound to the revision the step acts on (none for starting one). Dates in
+    `not_after_today` record what was done: their picker stops at today (the step refuses later
+    ones, community.transitions)."""
+
+    not_after_today: tuple[str, ...] = ()
 
     def __init__(self, data=None, *, revision: CovenantRevision | None = None, **kwargs):
         self.revision = revision
@@ -29,6 +33,8 @@ class StepForm(forms.Form):
             kwargs.setdefault("initial", self.initial_for(revision))
         super().__init__(data, **kwargs)
         check_text_fields(self)
+        for name in self.not_after_today:
+            self.fields[name].widget.attrs["max"] = _today().isoformat()
 
     def initial_for(self, revision: CovenantRevision) -> dict:
         return {}
@@ -123,6 +129,7 @@ class VoteForm(StepForm, forms.ModelForm):
 
 
 class FilingForm(StepForm):
+    not_after_today = ("filed_on",)
     authority = forms.CharField(label="备案机关", max_length=100)
     number = forms.CharField(label="备案编号", max_length=60)
     filed_on = forms.DateField(label="备案日期", initial=_today, widget=DATE)
@@ -134,6 +141,7 @@ class FilingForm(StepForm):
 
 
 class PublishForm(StepForm):
+    not_after_today = ("published_on",)
     version_label = forms.CharField(label="版本名称", max_length=60, help_text="例如：2026年修订")
     published_on = forms.DateField(label="公布日期", initial=_today, widget=DATE)
     effective_on = forms.DateField(

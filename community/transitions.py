@@ -40,6 +40,17 @@ def _not_before(
         )
 
 
+def _not_after_today(day: datetime.date, what: str, field: str) -> None:
+    """A step records what was done: its date cannot be ahead of today (a 施行日期 may be)."""
+    today = _today()
+    if day > today:
+        refuse(
+            "date_in_future",
+            f"{what} {day:%Y年%m月%d日} 晚于今天（{today:%Y年%m月%d日}），不能预先登记。",
+            field,
+        )
+
+
 def _save(revision: CovenantRevision, user, reason: str) -> CovenantRevision:
     revision._change_reason = reason
     revision._history_user = user
@@ -106,12 +117,13 @@ def submit_for_review(
     draft = covenant.latest_revision
     if draft is None:
         refuse("no_draft", "还没有草案：请先在页面编辑器中保存公约草稿，再提请审核。")
-    in_force = (
+    # The text the draft was made from: the newest adopted version (live, in force or not yet).
+    base = (
         CovenantRevision.objects.filter(covenant_id=covenant.pk)
         .select_related("voted_revision")
-        .in_force(before=revision)
+        .latest(before=revision)
     )
-    if in_force is not None and same_text(in_force.voted_revision.as_object(), draft.as_object()):
+    if base is not None and same_text(base.voted_revision.as_object(), draft.as_object()):
         refuse("draft_unchanged", "草案与现行版本相同，请先在编辑页修改条文")
     day = submitted_on or _today()
     _not_before(day, revision.soliciting_started_on, "提请审核日期", "征集开始日期", "submitted_on")
@@ -206,6 +218,7 @@ def record_filing(
     found = check_filing(revision.meeting_date, filed_on, max_days)
     if errors(found):
         raise ProcedureError(errors(found))
+    _not_after_today(filed_on, "备案日期", "filed_on")
     revision.filing_authority = authority
     revision.filing_number = number
     revision.filed_on = filed_on
@@ -234,12 +247,15 @@ def publish_adopted_revision(
         refuse("version_label_missing", "请填写版本名称，例如“2024年修订”。", "version_label")
     day = published_on or _today()
     _not_before(day, revision.filed_on, "公布日期", "备案日期", "published_on")
-    in_force = revision.covenant.in_force()
-    if in_force and day < in_force.published_on:
+    _not_after_today(day, "公布日期", "published_on")
+    if effective_on is not None:
+        _not_before(effective_on, day, "施行日期", "公布日期", "effective_on")
+    latest = CovenantRevision.objects.filter(covenant=revision.covenant).latest()
+    if latest and day < latest.published_on:
         refuse(
             "older_than_in_force",
-            f"公布日期 {day:%Y年%m月%d日} 早于现行版本“{in_force.version_label}”的公布日期 "
-            f"{in_force.published_on:%Y年%m月%d日}。补录历史版本请按时间先后顺序录入。",
+            f"公布日期 {day:%Y年%m月%d日} 早于上一版本“{latest.version_label}”的公布日期 "
+            f"{latest.published_on:%Y年%m月%d日}。补录历史版本请按时间先后顺序录入。",
             "published_on",
         )
     with publishing_adopted_revision(revision.voted_revision_id):

@@ -4,14 +4,17 @@ What describes the text (its blocks, articles and numbering) is in community.mod
 keeps the live text to a completed procedure (CovenantRevision) is in community.models.guard.
 """
 
+import datetime
 import hashlib
 import json
+from functools import cached_property
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -21,7 +24,7 @@ from wagtail.models import Page, Revision
 from wagtail.rich_text import expand_db_html
 
 from cms.cache import generation
-from cms.ngrams import plain
+from cms.ngrams import ngrams, plain
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community import diff as clause_diff
@@ -42,7 +45,11 @@ from community.models.outline import (
     body_blocks,
     outline_of,
 )
-from community.models.revision import CovenantRevision, CovenantRevisionQuerySet
+from community.models.revision import (
+    CovenantRevision,
+    CovenantRevisionQuerySet,
+    VersionStanding,
+)
 from community.richtext import collapse, meaning_of, resolve_links, text_key
 
 # Imported from here before the split; kept so those imports keep working.
@@ -130,11 +137,16 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         APIField("preamble"),
         APIField("numbered_text"),
         APIField("current_version"),
+        APIField("upcoming_version"),
     ]
 
     @property
     def numbered_text(self) -> list[dict]:
-        """The text as the API serves it: chapters and articles with their derived numbers."""
+        """The text in force as the API serves it: chapters and articles with their derived
+        numbers (before a new version's 施行日期, the earlier version's voted text)."""
+        return self.text_in_force._numbered()
+
+    def _numbered(self) -> list[dict]:
         return [
             {
                 "id": chapter.id,
@@ -154,9 +166,8 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             for chapter in self.outline()
         ]
 
-    @property
-    def current_version(self) -> dict | None:
-        version = self.in_force()
+    @staticmethod
+    def _version_facts(version: CovenantRevision | None) -> dict | None:
         if version is None:
             return None
         return {
@@ -168,12 +179,35 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             "legal_basis": [p.as_dict() for p in version.legal_basis],
         }
 
+    @property
+    def current_version(self) -> dict | None:
+        """The version in force today (API)."""
+        return self._version_facts(self.standing.in_force)
+
+    @property
+    def upcoming_version(self) -> dict | None:
+        """The version 公布 but not yet in force that comes into force first, if any (API)."""
+        return self._version_facts(self.standing.next)
+
     def search_units(self):
-        """The preamble, then each article on its own: a hit links to its anchor (#第十二条)."""
-        yield ("", self.title, self.search_kind, plain(self.preamble))
-        for article in self.articles():
+        """The text in force, as the page shows it: the preamble, then each article on its own,
+        so a hit links to its anchor (#第十二条)."""
+        return self._units_of(self.text_in_force)
+
+    def _units_of(self, text: "CovenantPage"):
+        yield ("", self.title, self.search_kind, plain(text.preamble))
+        for article in text.articles():
             title = f"{self.title} {article.label}"
             yield (f"#{article.label}", title, "公约条文", plain(article.html))
+
+    @property
+    def search_ngrams(self) -> str:
+        """The index holds the live text and, while a new version awaits its 施行日期, the text
+        in force too: the index is rebuilt when a version is published, not on the day it comes
+        into force, and the hits (search_units) are read from the text in force that day."""
+        texts = [self] if self.text_in_force is self else [self, self.text_in_force]
+        units = [unit for text in texts for unit in self._units_of(text)]
+        return ngrams(" ".join(f"{title} {text}" for _, title, _, text in units))
 
     def outline(self) -> list[Chapter]:
         return outline_of(self.body)
@@ -193,11 +227,34 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         )
 
     def versions(self) -> CovenantRevisionQuerySet:
-        """Adopted versions, newest first: the version in force comes first."""
+        """Adopted versions, newest publication first: the live one first, in force or not yet
+        (see standing)."""
         return CovenantRevision.objects.filter(covenant=self).versions()
 
-    def in_force(self) -> CovenantRevision | None:
-        return CovenantRevision.objects.filter(covenant=self).in_force()
+    def in_force(self, on: datetime.date | None = None) -> CovenantRevision | None:
+        """The version in force on `on` (today by default)."""
+        return CovenantRevision.objects.filter(covenant=self).in_force(on)
+
+    def standing_on(self, day: datetime.date) -> VersionStanding:
+        """Every version, where each stands on `day`, in one query."""
+        return VersionStanding(list(self.versions()), day)
+
+    @cached_property
+    def standing(self) -> VersionStanding:
+        """Where the versions stand today; worked out once per page object (one request)."""
+        return self.standing_on(timezone.localdate())
+
+    @cached_property
+    def text_in_force(self) -> "CovenantPage":
+        """The text to show as the covenant: the voted text of the version in force. The live
+        text is the newest version's; until its 施行日期 the one in force is an earlier version's,
+        read from its voted revision (one query). With no version in force yet, the live text
+        (shown as not yet in force)."""
+        in_force = self.standing.in_force
+        if in_force is None or in_force.voted_revision_id == self.live_revision_id:
+            return self
+        (text,) = self.texts_of(in_force)
+        return text
 
     def texts_of(self, *versions) -> list["CovenantPage"]:
         """The texts (title, preamble, body) the versions' voted revisions hold, as unsaved pages,
@@ -243,25 +300,39 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        versions = list(self.versions())
-        context["current_version"] = versions[0] if versions else None  # in force, as in_force()
-        context["version_count"] = len(versions)
-        context["outline"] = SimpleLazyObject(self.outline)  # built only when not cached
-        context["text_key"] = self.text_cache_key()
+        standing = self.standing
+        context["standing"] = standing
+        context["current_version"] = standing.in_force
+        context["upcoming"] = standing.upcoming
+        # the version whose text is shown: the one in force, else the one yet to come into force
+        context["shown_version"] = standing.in_force or standing.latest
+        context["version_count"] = len(standing.versions)
+        # the text in force, read (an earlier version's voted text: one query) only by the page
+        # that shows it; a preview shows the draft being previewed
+        preview = getattr(request, "is_preview", False)
+
+        def text():
+            return self if preview else self.text_in_force
+
+        context["text"] = SimpleLazyObject(text)
+        # the outline is built only when the rendered text is not in the fragment cache
+        context["outline"] = SimpleLazyObject(lambda: text().outline())
+        context["text_key"] = SimpleLazyObject(lambda: text().text_cache_key())
         return context
 
     @path("versions/")
     def versions_view(self, request):
-        versions = list(self.versions())
+        context = self.get_context(request)
         return TemplateResponse(
             request,
             "community/covenant_versions.html",
-            {**self.get_context(request), "versions": versions},
+            {**context, "versions": context["standing"].versions},
         )
 
     @path("versions/<int:version_id>/")
     def version_view(self, request, version_id: int):
-        version = self.versions().filter(pk=version_id).first()
+        context = self.get_context(request)
+        version = next((v for v in context["standing"].versions if v.pk == version_id), None)
         if version is None:
             raise Http404("没有这个版本")
         (text,) = self.texts_of(version)
@@ -269,7 +340,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
             request,
             "community/covenant_version.html",
             {
-                **self.get_context(request),
+                **context,
                 "version": version,
                 "version_outline": text.outline(),
                 "version_preamble": text.preamble,
@@ -278,9 +349,10 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     @path("versions/diff/")
     def diff_view(self, request):
-        versions = list(self.versions())
+        context = self.get_context(request)
+        versions = context["standing"].versions
         by_id = {str(v.pk): v for v in versions}
-        context = {**self.get_context(request), "versions": versions}
+        context["versions"] = versions
         if len(versions) < 2:
             context["error"] = "这份公约只有一个版本，没有可比较的修订。"
             return TemplateResponse(request, "community/covenant_diff.html", context)

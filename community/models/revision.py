@@ -1,8 +1,13 @@
 """CovenantRevision: one pass of the statutory procedure over a covenant, versioned by
 django-simple-history. Its stage changes only through community.transitions."""
 
+import datetime
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cms.history import ActorSnapshot
@@ -25,6 +30,46 @@ class Stage(models.TextChoices):
 OPEN_STAGES = [s for s in Stage if s not in (Stage.PUBLISHED, Stage.WITHDRAWN)]
 
 
+class VersionStatus(models.TextChoices):
+    IN_FORCE = "in_force", "现行"
+    UPCOMING = "upcoming", "尚未施行"
+    SUPERSEDED = "superseded", "历史版本"
+
+
+@dataclass
+class VersionStanding:
+    """Where a covenant's versions stand on a day, worked out from the list `versions()` gives
+    (newest publication first), so a page that lists them asks no more: the version in force
+    is the first whose `in_effect_from` has come, the ones before it are upcoming (公布, 施行日期
+    still ahead), the ones after it superseded. Each version gets its `status`."""
+
+    versions: list["CovenantRevision"]
+    day: datetime.date
+    in_force: "CovenantRevision | None" = None
+    upcoming: list["CovenantRevision"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for version in self.versions:
+            if self.in_force is not None:
+                version.status = VersionStatus.SUPERSEDED
+            elif version.in_effect_from > self.day:
+                version.status = VersionStatus.UPCOMING
+                self.upcoming.append(version)
+            else:
+                version.status = VersionStatus.IN_FORCE
+                self.in_force = version
+
+    @property
+    def latest(self) -> "CovenantRevision | None":
+        """The newest version: its voted text is the live one."""
+        return self.versions[0] if self.versions else None
+
+    @property
+    def next(self) -> "CovenantRevision | None":
+        """The upcoming version that comes into force first."""
+        return min(self.upcoming, key=lambda v: (v.in_effect_from, v.pk), default=None)
+
+
 class CovenantRevisionQuerySet(models.QuerySet):
     def for_user(self, user) -> "CovenantRevisionQuerySet":
 
@@ -34,14 +79,26 @@ class CovenantRevisionQuerySet(models.QuerySet):
         return self.filter(stage=Stage.PUBLISHED)
 
     def versions(self) -> "CovenantRevisionQuerySet":
-        """Adopted versions, newest first, so the version in force comes first (see in_force).
-        Not the voted texts themselves: each holds a whole text, and listings need none."""
-        return self.adopted().filter(published_on__isnull=False).order_by("-published_on", "-pk")
+        """Adopted versions, newest publication first, each with `in_effect_from`: its 施行日期,
+        or its 公布日期 where it has none. Not the voted texts themselves: each holds a whole
+        text, and listings need none."""
+        return (
+            self.adopted()
+            .filter(published_on__isnull=False)
+            .annotate(in_effect_from=Coalesce("effective_on", "published_on"))
+            .order_by("-published_on", "-pk")
+        )
 
-    def in_force(self, *, before: "CovenantRevision | None" = None) -> "CovenantRevision | None":
-        """The version in force: the newest adopted one, the one whose voted text 公布 put live.
-        It is in force from its publication (effective_on, 施行日期, is shown, not applied).
-        With `before`, the one that was in force when that revision was started."""
+    def in_force(self, on: datetime.date | None = None) -> "CovenantRevision | None":
+        """The version in force on `on` (today by default): the newest adopted one whose 施行日期
+        has come. 公布 puts a version's voted text live, yet until its 施行日期 the version
+        before it stays in force (see VersionStanding)."""
+        return self.versions().filter(in_effect_from__lte=on or timezone.localdate()).first()
+
+    def latest(self, *, before: "CovenantRevision | None" = None) -> "CovenantRevision | None":
+        """The newest adopted version, the one whose voted text is live, in force or not yet.
+        With `before`, the newest one adopted before that revision was started: the text it
+        was drafted from."""
         versions = self.versions()
         if before is not None:
             versions = versions.exclude(pk=before.pk).filter(created_at__lt=before.created_at)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from community.models import CovenantPage
 
 
@@ -55,3 +57,17 @@ def good_vote(**overrides) -> dict:
     # the Party organisation's discussion (2025 texts) comes first: a little before the meeting
     vote.setdefault("party_discussed_on", vote["meeting_date"] - datetime.timedelta(days=19))
     return vote
+
+
+_REAL_LOCALDATE = timezone.localdate
+
+
+def freeze_today(monkeypatch, day: datetime.date) -> None:
+    """Make `day` today for everything that asks django.utils.timezone.localdate() (the
+    procedure's date checks, the version in force, the page cache's key); a date given to it
+    is still converted."""
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else _REAL_LOCALDATE(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)

@@ -86,7 +86,7 @@ def test_an_older_version_cannot_be_published_over_a_newer_one(
         covenant, committee_shiqiao, reviewer_liuxi, adoption(new_text, 2024, "2024年修订")
     )
     old_text = [chapter("c8", "旧章", article("o1", "二〇一八年文本"))]
-    with pytest.raises(ProcedureError, match="早于现行版本“2024年修订”的公布日期"):
+    with pytest.raises(ProcedureError, match="早于上一版本“2024年修订”的公布日期"):
         import_adoption(
             covenant, committee_shiqiao, reviewer_liuxi, adoption(old_text, 2018, "2018年版")
         )

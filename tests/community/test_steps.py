@@ -391,22 +391,27 @@ def _adopt(covenant, committee, reviewer, year, effective_on=None) -> CovenantRe
 
 
 @pytest.mark.django_db
-def test_the_version_in_force_is_the_newest_published(shiqiao, committee_shiqiao, reviewer_liuxi):
-    """公布 puts the voted text live, so that version is in force from then: a later 施行日期
-    (effective_on) is shown with it and does not keep the previous version in force."""
+def test_the_latest_version_is_live_and_in_force_from_its_effective_date(
+    shiqiao, committee_shiqiao, reviewer_liuxi
+):
+    """公布 puts the voted text live; until its 施行日期 (effective_on) the previous version stays
+    in force (tests/community/test_in_force_dates.py has the pages and the API)."""
     covenant = make_covenant(shiqiao, committee_shiqiao)
     v1 = _adopt(covenant, committee_shiqiao, reviewer_liuxi, 2023)
     edit_draft(covenant, committee_shiqiao, [chapter("c9", "新章", article("n1", "新条文"))])
     v2 = _adopt(covenant, committee_shiqiao, reviewer_liuxi, 2026, effective_on=D(2099, 1, 1))
     revisions = CovenantRevision.objects.filter(covenant=covenant)
-    assert revisions.in_force() == v2 == covenant.in_force()
+    assert revisions.latest() == v2
+    assert revisions.in_force() == v1 == covenant.in_force()
+    assert revisions.in_force(on=D(2099, 1, 1)) == v2 == covenant.in_force(D(2099, 1, 1))
     assert list(covenant.versions()) == [v2, v1]
-    assert revisions.in_force(before=v2) == v1
-    assert revisions.in_force(before=v1) is None
+    assert revisions.latest(before=v2) == v1
+    assert revisions.latest(before=v1) is None
     covenant.refresh_from_db()
     assert covenant.live_revision_id == v2.voted_revision_id
-    assert covenant.current_version["id"] == v2.pk
+    assert covenant.current_version["id"] == v1.pk
+    assert covenant.upcoming_version["id"] == v2.pk
     opened = t.start_revision(
         covenant, committee_shiqiao, reason="再修订", started_on=D(2026, 9, 1)
     )
-    assert revisions.in_force(before=opened) == v2
+    assert revisions.latest(before=opened) == v2

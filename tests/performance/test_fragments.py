@@ -1,12 +1,20 @@
 """Caches below the page cache, which work for logged-in users and with the page cache off: the
 covenant's rendered text and the diff between two versions, both named by their content."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from wagtail.models import Page
 
 from community.models import CovenantPage
-from tests.community.covenant_helpers import article, chapter, edit_draft, make_covenant
+from tests.community.covenant_helpers import (
+    article,
+    chapter,
+    edit_draft,
+    freeze_today,
+    make_covenant,
+)
 from tests.community.test_covenant_pages import V2_TEXT, adopt
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +48,9 @@ def test_the_rendered_text_is_built_once_per_text(client, covenant, monkeypatch)
 
 
 def test_a_link_in_the_text_follows_the_page_it_points_to(
-    client, covenant, committee_shiqiao, reviewer_liuxi, dongcheng
+    client, covenant, committee_shiqiao, reviewer_liuxi, dongcheng, monkeypatch
 ):
+    freeze_today(monkeypatch, datetime.date(2027, 6, 1))  # after the 2027 version's dates
     nanshan = Page.objects.get(url_path__endswith="/liuxi/nanshan/")
     linked = [
         chapter(
