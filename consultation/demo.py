@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from community.models import CommunityPage, CovenantRevision, Role
+from community.models.register import register_of
 from consultation.models import (
     CommunityFormField,
     CommunityFormPage,
@@ -151,7 +152,7 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
         return
     start = today - datetime.timedelta(days=90)
     day = lambda n: start + datetime.timedelta(days=n)  # noqa: E731
-    members = community.representatives
+    members = register_of(community).members
     decision = Decision(
         community=community,
         title="村集体闲置厂房对外出租",
@@ -160,6 +161,7 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
         discussion_on=day(5), discussion_participants=9, discussion_outcome="两委会议商议，明确底价和招租方式。",
         party_review_on=day(12), party_review_participants=38, party_review_outcome="党员大会审议通过。",
         meeting_kind="village_representatives", meeting_date=day(20), eligible=members,
+        authorisation="村民会议授权村民代表会议决定村集体资产出租事项的决议",
         present=members - 3, women_present=(members - 3) // 3 + 1,
         votes_for=members - 6, votes_against=1, abstentions=2,
         resolution_outcome="同意以年租金不低于12万元公开招租，租期5年。",

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from community.models import CommunityPage, CovenantPage, CovenantRevision
+from community.models import CommunityPage, CovenantPage, CovenantRevision, RegisterGroup
 from consultation.models import (
     AnswerDeletion,
     ConsultationPage,
@@ -98,6 +98,19 @@ def new_feature(community, user):
     return save(ExperienceFeature(page=page, featured_by=user, reason="做法好"), user, "设为示范")
 
 
+def new_register(community, user):
+    """A community has one register (the demo's): its history goes on from there."""
+    return community.register
+
+
+def new_register_group(community, user):
+    return save(
+        RegisterGroup(register=community.register, name="第十村民小组", adults=10, households=4),
+        user,
+        "新增小组",
+    )
+
+
 # registry key -> (make a record, the field a test changes, its new value, its label)
 FACTORIES = {
     "community.covenantrevision": (
@@ -111,6 +124,13 @@ FACTORIES = {
     "consultation.decision": (new_decision, "summary", "拟修建通往茶园的村道。", "事项说明"),
     "community.experiencefeature": (new_feature, "reason", "可在全区推广。", "推荐理由"),
     "consultation.answerdeletion": (new_answer_deletion, "reason", "测试数据", "删除原因"),
+    "community.communityregister": (
+        new_register,
+        "source",
+        "户籍底册（2026年11月30日）",
+        "数据来源",
+    ),
+    "community.registergroup": (new_register_group, "name", "第十组", "小组名称"),
 }
 
 
