@@ -5,7 +5,13 @@ import datetime
 
 from django.utils import timezone
 
-from community.models import CommunityPage, CovenantPage, CovenantRevision, RegisterGroup
+from community.models import (
+    CommunityPage,
+    CommunityRegister,
+    CovenantPage,
+    CovenantRevision,
+    RegisterGroup,
+)
 from consultation.models import (
     AnswerDeletion,
     ConsultationPage,
@@ -98,14 +104,26 @@ def new_feature(community, user):
     return save(ExperienceFeature(page=page, featured_by=user, reason="做法好"), user, "设为示范")
 
 
-def new_register(community, user):
-    """A community has one register (the demo's): its history goes on from there."""
-    return community.register
-
-
-def new_register_group(community, user):
+def new_register(community, user) -> CommunityRegister:
+    """A community has one register: a fresh one needs a fresh community (beside `community`)."""
+    n = CommunityPage.objects.count()
+    fresh = CommunityPage(
+        title=f"登记村{n}", slug=f"register-{n}", households=40, adult_residents=90
+    )
+    community.get_parent().add_child(instance=fresh)
     return save(
-        RegisterGroup(register=community.register, name="第十村民小组", adults=10, households=4),
+        CommunityRegister(
+            community=fresh, adult_residents=90, households=40, source="户籍底册（2026年6月30日）"
+        ),
+        user,
+        "建立登记册",
+    )
+
+
+def new_register_group(community, user) -> RegisterGroup:
+    n = RegisterGroup.objects.count()
+    return save(
+        RegisterGroup(register=community.register, name=f"测试小组{n}", adults=10, households=4),
         user,
         "新增小组",
     )
@@ -130,7 +148,7 @@ FACTORIES = {
         "户籍底册（2026年11月30日）",
         "数据来源",
     ),
-    "community.registergroup": (new_register_group, "name", "第十组", "小组名称"),
+    "community.registergroup": (new_register_group, "adults", "12", "18周岁以上人数"),
 }
 
 
