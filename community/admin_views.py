@@ -12,8 +12,9 @@ from community.models import CommunityPage, CovenantPage, CovenantRevision, Stag
 from community.models.covenant import diff_articles
 from community.models.vote import VOTE_FIELDS
 from community.permissions import policy_for, within
+from community.register_admin import register_panel
 from community.steps import ProcedureError, may_take
-from community.transitions import START, available_steps, step_named
+from community.transitions import FILING, START, available_steps, step_named
 
 STAGE_FIELDS = {
     "征集民意": ["reason", "soliciting_started_on", "opinions_received", "opinions_summary"],
@@ -112,6 +113,7 @@ def revision_detail(request, pk: int):
         or covenant.live_revision_id == revision.voted_revision_id,
         "latest_revision_id": covenant.latest_revision_id,
         "edit_text_url": _edit_text_url(revision) if revision.stage == Stage.DRAFTING else None,
+        "register_panel": register_panel(revision),
     }
     return TemplateResponse(request, "community/admin/revision_detail.html", context)
 
@@ -143,6 +145,12 @@ def revision_step(request, pk: int, step: str):
         "edit_text_url": _edit_text_url(revision) if found.stage == Stage.DRAFTING else None,
         "edit_text_refused": bool(refused & EDIT_THE_TEXT),
     }
+    if found is FILING:
+        # The reviewer files what was voted: the tallies, their warnings and the register they
+        # were judged against, on the page where the filing is decided.
+        context["vote_rows"] = dict(_field_rows(revision)).get("审议表决", [])
+        context["warnings"] = revision.warnings
+        context["register_panel"] = register_panel(revision)
     return TemplateResponse(request, "community/admin/revision_step.html", context)
 
 

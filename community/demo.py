@@ -5,16 +5,18 @@ Everything is looked up before it is created, so seeding twice changes nothing; 
 are left as they are, even if someone has edited them since.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Page
 
-from community.models import CommunityPage, TownshipPage
+from community.models import CommunityPage, CommunityRegister, RegisterGroup, TownshipPage
 from community.roles import COMMITTEE_PREFIX, DISTRICT_GROUP_NAME, REVIEWER_PREFIX
 
 DEMO_PASSWORD = "gongzhi-demo-2026"
+D = datetime.date
 
 TOWNSHIPS = [
     {
@@ -27,36 +29,82 @@ TOWNSHIPS = [
         "communities": [
             {
                 "slug": "xinghua",
+                "register": {
+                    "committee_members": 7,
+                    "representatives": 38,
+                    "women_representatives": 16,
+                    "source": "户籍底册（2026年6月30日）；第十二届村民代表名册",
+                    "as_of": D(2026, 6, 30),
+                    "groups": [
+                        ("第一村民小组", 212, 78),
+                        ("第二村民小组", 198, 71),
+                        ("第三村民小组", 186, 67),
+                        ("第四村民小组", 175, 64),
+                        ("第五村民小组", 203, 74),
+                        ("第六村民小组", 164, 60),
+                        ("第七村民小组", 191, 69),
+                        ("第八村民小组", 182, 66),
+                        ("第九村民小组", 175, 63),
+                    ],
+                },
                 "title": "杏花村",
                 "kind": CommunityPage.Kind.VILLAGE,
                 "intro": "<p>杏花村辖 9 个村民小组，村民以种茶、制茶为业，村文化礼堂为村民议事场所。</p>",
                 "households": 612,
                 "adult_residents": 1686,
-                "representatives": 45,
+                "representatives": 38,
                 "office_address": "杏花村文化礼堂东侧 村民委员会办公楼",
                 "contact_phone": "0571-8812 6601",
                 "office_hours": "周一至周五 8:30–17:00，农忙时节周六上午值班",
             },
             {
                 "slug": "shiqiao",
+                "register": {
+                    "committee_members": 5,
+                    "representatives": 30,
+                    "women_representatives": 12,
+                    "source": "户籍底册（2026年6月30日）；第十二届村民代表名册",
+                    "as_of": D(2026, 6, 30),
+                    "groups": [
+                        ("古桥组", 226, 82),
+                        ("前溪组", 208, 76),
+                        ("后山组", 187, 68),
+                        ("上村组", 201, 73),
+                        ("下村组", 195, 71),
+                        ("新村组", 186, 68),
+                    ],
+                },
                 "title": "石桥村",
                 "kind": CommunityPage.Kind.VILLAGE,
                 "intro": "<p>石桥村因村口明代古石桥得名，近年发展民宿与研学旅游。</p>",
                 "households": 438,
                 "adult_residents": 1203,
-                "representatives": 35,
+                "representatives": 30,
                 "office_address": "石桥村古桥路 2 号",
                 "contact_phone": "0571-8812 7702",
                 "office_hours": "周一至周五 8:30–17:00",
             },
             {
                 "slug": "nanshan",
+                "register": {
+                    "committee_members": 5,
+                    "representatives": 22,
+                    "women_representatives": 10,
+                    "source": "户籍底册（2026年3月31日）；第十二届村民代表名册",
+                    "as_of": D(2026, 3, 31),
+                    "groups": [
+                        ("东坑组", 214, 77),
+                        ("西坑组", 198, 72),
+                        ("岭头组", 176, 64),
+                        ("坞里组", 202, 74),
+                    ],
+                },
                 "title": "南山村",
                 "kind": CommunityPage.Kind.VILLAGE,
                 "intro": "<p>南山村为山区村，青壮年多在外务工，留守老人较多，设有居家养老服务站。</p>",
                 "households": 287,
                 "adult_residents": 790,
-                "representatives": 27,
+                "representatives": 22,
                 "office_address": "南山村村部（南山小学旧址）",
                 "contact_phone": "0571-8812 8803",
                 "office_hours": "周二、周四、周六 9:00–16:00",
@@ -73,24 +121,40 @@ TOWNSHIPS = [
         "communities": [
             {
                 "slug": "yinxing",
+                "register": {
+                    "committee_members": 7,
+                    "representatives": 53,
+                    "women_representatives": 21,
+                    "source": "社区常住人口登记表（2026年6月30日）；第十二届居民代表名册",
+                    "as_of": D(2026, 6, 30),
+                    "groups": [],
+                },
                 "title": "银杏社区",
                 "kind": CommunityPage.Kind.URBAN,
                 "intro": "<p>银杏社区由 6 个老旧小区组成，设 18 个居民小组，业主委员会 4 个。</p>",
                 "households": 3120,
                 "adult_residents": 6930,
-                "representatives": 60,
+                "representatives": 53,
                 "office_address": "银杏路 15 号 社区党群服务中心二楼",
                 "contact_phone": "0571-8723 1101",
                 "office_hours": "周一至周六 8:30–17:30",
             },
             {
                 "slug": "hepingli",
+                "register": {
+                    "committee_members": 7,
+                    "representatives": 41,
+                    "women_representatives": 17,
+                    "source": "社区常住人口登记表（2026年6月30日）；第十二届居民代表名册",
+                    "as_of": D(2026, 6, 30),
+                    "groups": [],
+                },
                 "title": "和平里社区",
                 "kind": CommunityPage.Kind.URBAN,
                 "intro": "<p>和平里社区为单位老宿舍区，60 岁以上居民约占三成，志愿服务活跃。</p>",
                 "households": 2456,
                 "adult_residents": 5388,
-                "representatives": 48,
+                "representatives": 41,
                 "office_address": "和平里 7 幢底层 社区居委会",
                 "contact_phone": "0571-8723 2202",
                 "office_hours": "周一至周五 8:30–17:00，周六上午值班",
@@ -136,9 +200,31 @@ def seed_tree(home: Page) -> None:
         }
         township, _ = _child(home, TownshipPage, township_data["slug"], township_fields)
         for community_data in township_data["communities"]:
-            fields = {k: v for k, v in community_data.items() if k != "slug"}
+            fields = {k: v for k, v in community_data.items() if k not in ("slug", "register")}
             community, _ = _child(township, CommunityPage, community_data["slug"], fields)
             community.ensure_sections()
+            seed_register(community, community_data["register"])
+
+
+def seed_register(community: CommunityPage, data: dict) -> None:
+    """The community's register as its committee entered it from the 户籍底册 (no user: seeded,
+    like the migration's carry-over, so no vote warns of it)."""
+    if CommunityRegister.objects.filter(community=community).exists():
+        return
+    reason = "演示数据：依据户籍底册和代表名册建立登记册"
+    register = CommunityRegister(
+        community=community,
+        adult_residents=community.adult_residents,
+        households=community.households,
+        **{k: v for k, v in data.items() if k != "groups"},
+    )
+    register._change_reason = reason
+    register.full_clean()
+    register.save()
+    for name, adults, households in data["groups"]:
+        group = RegisterGroup(register=register, name=name, adults=adults, households=households)
+        group._change_reason = reason
+        group.save()
 
 
 def seed_users() -> list[DemoLogin]:

@@ -139,6 +139,14 @@ class CommunityPolicy:
     def is_committee_of(self, community) -> bool:
         return self.may_act_as(community, {COMMITTEE})
 
+    def may_edit_register(self, community) -> bool:
+        """The register (quorum bases) is kept by the community's committee; township reviewers
+        and district staff read it and its history, and change nothing."""
+        return self.is_committee_of(community)
+
+    def may_read_register(self, community) -> bool:
+        return self.may_act_as(community, {COMMITTEE, REVIEWER, DISTRICT})
+
     def may_see_personal_names(self, community) -> bool:
         return self.may_act_as(community, PERSONAL_DATA_READERS)
 

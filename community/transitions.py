@@ -13,7 +13,7 @@ from community import forms
 from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.covenant import same_text
 from community.models.guard import publishing_adopted_revision
-from community.models.register import register_of, snapshot
+from community.models.register import register_of, register_warnings, snapshot
 from community.permissions import policy_for
 from community.procedures import REPRESENTATIVES, check_filing, check_vote, errors, legal_basis
 from community.steps import (
@@ -190,6 +190,7 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
     for name, value in tally.items():
         setattr(revision, name, value)
     revision.register_snapshot = snapshot(register)
+    found.extend(register_warnings(community, vote.meeting_date, timezone.now()))
     revision.warnings = [{"code": v.code, "message": v.message} for v in found]
     revision.voted_revision = revision.reviewed_revision
     revision.stage = Stage.FILING

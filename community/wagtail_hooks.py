@@ -12,6 +12,7 @@ from community.experience_admin import PERMISSION, experience_urls
 from community.models import CommunityPage, CovenantRevision, ExperienceTheme
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
 from community.models.guard import ALIAS_REFUSED
+from community.register_admin import register_urls
 from community.review import hooks as review_desk_hooks  # noqa: F401
 
 
@@ -39,7 +40,7 @@ def refuse_direct_covenant_publish(request, page):
 
 @hooks.register("register_admin_urls")
 def covenant_admin_urls():
-    return revision_urls()
+    return [*revision_urls(), *register_urls()]
 
 
 @hooks.register("register_admin_menu_item")
@@ -52,6 +53,9 @@ def covenant_menu():
             "全部修订", revision_admin.url_helper.index_url, icon_name="list-ul", order=200
         ),
         RoleMenuItem("发起修订", reverse("community_start_list"), icon_name="plus", order=300),
+        RoleMenuItem(
+            "人口与代表登记册", reverse("community_register_list"), icon_name="group", order=400
+        ),
     ]
     return SubmenuMenuItem("公约修订", Menu(items=items), icon_name="doc-full", order=250)
 

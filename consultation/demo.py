@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from community.models import CommunityPage, CovenantRevision, Role
+from community.models.register import register_of
 from consultation.models import (
     CommunityFormField,
     CommunityFormPage,
@@ -151,7 +152,7 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
         return
     start = today - datetime.timedelta(days=90)
     day = lambda n: start + datetime.timedelta(days=n)  # noqa: E731
-    members = community.representatives
+    members = register_of(community).members
     adults, households = community.adult_residents, community.households
     authorisation = f"{start.year}年1月村民会议授权村民代表会议讨论决定集体资产经营事项的决议"
     # Collective assets (村委会 acting for the collective economic organisation): two thirds of

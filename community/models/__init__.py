@@ -8,6 +8,7 @@ from community.models.experience import (
 )
 from community.models.notice import NoticeIndexPage, NoticePage
 from community.models.notification import Notification
+from community.models.register import CommunityRegister, RegisterGroup
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.settings import DistrictSettings
@@ -20,6 +21,7 @@ from community.models.tree import (
 __all__ = [
     "CommunityPage",
     "CommunityPageQuerySet",
+    "CommunityRegister",
     "CovenantPage",
     "CovenantRevision",
     "DistrictSettings",
@@ -31,6 +33,7 @@ __all__ = [
     "NoticeIndexPage",
     "NoticePage",
     "Notification",
+    "RegisterGroup",
     "Role",
     "Stage",
     "TownshipPage",

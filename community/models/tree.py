@@ -80,14 +80,14 @@ class CommunityPage(RoutablePageMixin, Page):
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
     intro = RichTextField("简介", blank=True, features=INTRO_FEATURES)
-    households = models.PositiveIntegerField("户数", help_text="本村（社区）登记的户数。")
+    # The register's numbers (community.models.register), kept equal to it for the page's readers
+    # (API, public page); edited only in the register, never in the page editor.
+    households = models.PositiveIntegerField("户数", default=0, help_text="按登记册。")
     adult_residents = models.PositiveIntegerField(
-        "18周岁以上村(居)民人数", help_text="用于计算村民会议、居民会议的法定到会人数。"
+        "18周岁以上村(居)民人数", default=0, help_text="按登记册。"
     )
     representatives = models.PositiveIntegerField(
-        "村(居)民代表人数",
-        default=0,
-        help_text="村民代表会议、居民代表会议的组成人员数（含村(居)民委员会成员）。",
+        "村(居)民代表人数", default=0, help_text="按登记册，不含村(居)民委员会成员。"
     )
     committee_name = models.CharField(
         "委员会名称",
@@ -122,12 +122,11 @@ class CommunityPage(RoutablePageMixin, Page):
         FieldPanel("intro"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("households"), FieldPanel("adult_residents")]),
-                FieldPanel("representatives"),
                 FieldPanel("representatives_authorisation"),
                 FieldPanel("decisions_enabled"),
             ],
-            heading="人口与代表",
+            heading="代表会议与四议两公开",
+            help_text="户数、人数和代表人数在“人口与代表登记册”中登记（须写明数据来源和变更理由）。",
         ),
         MultiFieldPanel(
             [
@@ -191,6 +190,17 @@ class CommunityPage(RoutablePageMixin, Page):
                     )
                 }
             )
+
+    # The register's numbers, which a page revision never carries back (community.models.register).
+    REGISTER_COLUMNS = ("households", "adult_residents", "representatives")
+
+    def with_content_json(self, content):
+        """A revision's content keeps the register's current numbers: a draft saved before the
+        register changed must not put the old ones back when it is published."""
+        page = super().with_content_json(content)
+        for name in self.REGISTER_COLUMNS:
+            setattr(page, name, getattr(self, name))
+        return page
 
     @property
     def committee_display_name(self) -> str:

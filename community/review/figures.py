@@ -177,3 +177,5 @@ def register() -> None:
     )
     history_registry.register("community.CovenantRevision", title_path="covenant.title")
     history_registry.register("community.ExperienceFeature", title_path="page.title")
+    history_registry.register("community.CommunityRegister", title_path="community.title")
+    history_registry.register("community.RegisterGroup", title_path="name")

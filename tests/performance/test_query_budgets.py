@@ -178,7 +178,7 @@ ADMIN = {
 }
 ADMIN_BUDGETS = {
     "page_history": 18,
-    "covenant_revision": 28,
+    "covenant_revision": 32,  # with the register beside the tally: it, its groups, two histories
     "form_submissions": 19,
     "page_explorer_notices": 29,
 }

@@ -5,7 +5,13 @@ import datetime
 
 from django.utils import timezone
 
-from community.models import CommunityPage, CovenantPage, CovenantRevision
+from community.models import (
+    CommunityPage,
+    CommunityRegister,
+    CovenantPage,
+    CovenantRevision,
+    RegisterGroup,
+)
 from consultation.models import (
     AnswerDeletion,
     ConsultationPage,
@@ -98,6 +104,31 @@ def new_feature(community, user):
     return save(ExperienceFeature(page=page, featured_by=user, reason="做法好"), user, "设为示范")
 
 
+def new_register(community, user) -> CommunityRegister:
+    """A community has one register: a fresh one needs a fresh community (beside `community`)."""
+    n = CommunityPage.objects.count()
+    fresh = CommunityPage(
+        title=f"登记村{n}", slug=f"register-{n}", households=40, adult_residents=90
+    )
+    community.get_parent().add_child(instance=fresh)
+    return save(
+        CommunityRegister(
+            community=fresh, adult_residents=90, households=40, source="户籍底册（2026年6月30日）"
+        ),
+        user,
+        "建立登记册",
+    )
+
+
+def new_register_group(community, user) -> RegisterGroup:
+    n = RegisterGroup.objects.count()
+    return save(
+        RegisterGroup(register=community.register, name=f"测试小组{n}", adults=10, households=4),
+        user,
+        "新增小组",
+    )
+
+
 # registry key -> (make a record, the field a test changes, its new value, its label)
 FACTORIES = {
     "community.covenantrevision": (
@@ -111,6 +142,13 @@ FACTORIES = {
     "consultation.decision": (new_decision, "summary", "拟修建通往茶园的村道。", "事项说明"),
     "community.experiencefeature": (new_feature, "reason", "可在全区推广。", "推荐理由"),
     "consultation.answerdeletion": (new_answer_deletion, "reason", "测试数据", "删除原因"),
+    "community.communityregister": (
+        new_register,
+        "source",
+        "户籍底册（2026年11月30日）",
+        "数据来源",
+    ),
+    "community.registergroup": (new_register_group, "adults", "12", "18周岁以上人数"),
 }
 
 
