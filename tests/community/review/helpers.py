@@ -105,19 +105,11 @@ def new_feature(community, user):
 
 
 def new_register(community, user) -> CommunityRegister:
-    """A community has one register: a fresh one needs a fresh community (beside `community`)."""
-    n = CommunityPage.objects.count()
-    fresh = CommunityPage(
-        title=f"登记村{n}", slug=f"register-{n}", households=40, adult_residents=90
-    )
-    community.get_parent().add_child(instance=fresh)
-    return save(
-        CommunityRegister(
-            community=fresh, adult_residents=90, households=40, source="户籍底册（2026年6月30日）"
-        ),
-        user,
-        "建立登记册",
-    )
+    """`community`'s register (every community has one), saved again with a new source: a row of
+    its history made by `user`."""
+    register = CommunityRegister.objects.get(community=community)
+    register.source = f"户籍底册（2026年{CommunityRegister.history.count() % 12 + 1}月）"
+    return save(register, user, "更新登记册")
 
 
 def new_register_group(community, user) -> RegisterGroup:
