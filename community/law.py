@@ -37,7 +37,7 @@ class Provision:
     version: str  # as the law's own history names it: "2025年修正", "2025年修订"
     in_force_from: datetime.date
     article: str  # "第二十六条", with the paragraph or item where the rule is one of several
-    summary: str  # the rule in a line, as the public vote record and the docs print it
+    summary: str  # the rule in a line (a paraphrase), as the docs print it
     params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -92,25 +92,25 @@ VILLAGE_GROUP = (
 
 ROWS: tuple[Provision, ...] = (
     # 村民委员会组织法
-    _village("notice", V18, VILLAGE_2018, "第二十一条", NOTICE, days=10, short_notice=False),
+    _village("notice", V18, VILLAGE_2018, "第二十一条第二款", NOTICE, days=10, short_notice=False),
     _village(
-        "notice", V25, ORGANIC_2025, "第二十五条", NOTICE + "；遇有特殊情况的，可以临时通知",
+        "notice", V25, ORGANIC_2025, "第二十五条第二款", NOTICE + "；遇有特殊情况的，可以临时通知",
         days=10, short_notice=True,
     ),
     _village("assembly", V18, VILLAGE_2018, "第二十二条", VILLAGE_ASSEMBLY),
     _village("assembly", V25, ORGANIC_2025, "第二十六条", VILLAGE_ASSEMBLY),
     _village(
-        "authorisation", V18, VILLAGE_2018, "第二十四条",
+        "authorisation", V18, VILLAGE_2018, "第二十四条第二款",
         "村民会议可以授权村民代表会议讨论决定涉及村民利益的事项",
     ),
     _village(
-        "authorisation", V25, ORGANIC_2025, "第二十八条",
+        "authorisation", V25, ORGANIC_2025, "第二十八条第二款",
         "村民会议可以授权村民代表会议讨论决定涉及村民利益的事项",
     ),
     _village("composition", V18, VILLAGE_2018, "第二十五条", VILLAGE_COMPOSITION, women=True),
     _village("composition", V25, ORGANIC_2025, "第二十九条", VILLAGE_COMPOSITION, women=True),
-    _village("representatives", V18, VILLAGE_2018, "第二十六条", VILLAGE_REPRESENTATIVES),
-    _village("representatives", V25, ORGANIC_2025, "第三十条", VILLAGE_REPRESENTATIVES),
+    _village("representatives", V18, VILLAGE_2018, "第二十六条第二款", VILLAGE_REPRESENTATIVES),
+    _village("representatives", V25, ORGANIC_2025, "第三十条第二款", VILLAGE_REPRESENTATIVES),
     _village(
         "covenant", V18, VILLAGE_2018, "第二十七条",
         "村民会议可以制定和修改村民自治章程、村规民约，并报乡、民族乡、镇的人民政府备案",
@@ -120,19 +120,19 @@ ROWS: tuple[Provision, ...] = (
         "村民会议可以制定和修改村民自治章程、村规民约，并报乡、民族乡、镇的人民政府备案",
     ),
     _village("group", V18, VILLAGE_2018, "第二十八条", VILLAGE_GROUP),
-    _village("group", V25, ORGANIC_2025, "第三十二条", VILLAGE_GROUP),
+    _village("group", V25, ORGANIC_2025, "第三十二条第二款", VILLAGE_GROUP),
     _village(
         "party", V25, ORGANIC_2025, "第二十八条第三款",
         "需由村民会议或者村民代表会议决定的重要事项，应当先经村党组织研究讨论",
     ),
     # 城市居民委员会组织法
     _urban(
-        "notice", U25, ORGANIC_2025, "第二十六条",
+        "notice", U25, ORGANIC_2025, "第二十六条第二款",
         "召集居民会议应当提前十日通知居民；遇有特殊情况的，可以临时通知",
         days=10, short_notice=True,
     ),
     _urban(
-        "assembly", U18, URBAN_2018, "第九条",
+        "assembly", U18, URBAN_2018, "第九条第三款",
         "居民会议必须有全体十八周岁以上的居民、户的代表或者居民小组选举的代表的过半数出席，"
         "才能举行；会议的决定，由出席人的过半数通过",
         routes=("adults", "households", "group_representatives"),
@@ -178,7 +178,7 @@ ROWS: tuple[Provision, ...] = (
         "承包期内调整承包地，必须经村民会议三分之二以上成员或者三分之二以上村民代表的同意",
     ),
     Provision(
-        "land.outsiders", LAND_LAW, "2018年修正", LAND_2018, "第五十二条",
+        "land.outsiders", LAND_LAW, "2018年修正", LAND_2018, "第五十二条第一款",
         "发包给本集体经济组织以外的单位或者个人承包，应当事先经村民会议三分之二以上成员"
         "或者三分之二以上村民代表的同意",
     ),
@@ -189,7 +189,7 @@ ROWS: tuple[Provision, ...] = (
         "成员大会应有三分之二以上的成员参加，作出决定应当经全体成员三分之二以上同意",
     ),
     Provision(
-        "collective.representatives", COLLECTIVE_LAW, "2024年", COLLECTIVE_2024, "第二十八条",
+        "collective.representatives", COLLECTIVE_LAW, "2024年", COLLECTIVE_2024, "第二十八条第五款",
         "成员代表大会作出决定，应当经全体成员代表三分之二以上同意",
     ),
 )  # fmt: skip

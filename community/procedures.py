@@ -333,6 +333,13 @@ def _households_route(v: Vote, share: tuple[int, int]) -> bool:
     return b * v.households_represented >= a * v.households
 
 
+def group_named(v: Vote) -> list[Violation]:
+    """A 村民小组会议 decides one group's matters: which group is on record."""
+    if v.kind is not MeetingKind.VILLAGE_GROUP or v.group.strip():
+        return []
+    return [Violation("group_missing", "请填写由村民小组会议决定的村民小组名称。", "group_name")]
+
+
 def quorum(v: Vote) -> list[Violation]:
     kind, law = v.kind, v.body_law
     if kind is MeetingKind.VILLAGE_ASSEMBLY:
@@ -542,8 +549,13 @@ def special_majority(v: Vote) -> list[Violation]:
         law = v.law(rule)
         if law is None:  # before 2025-05-01: the ordinary quorum and majority
             return []
-    body = "村民会议全体组成人员" if v.kind in ASSEMBLIES else "村民代表会议全体组成人员"
-    needed = _at_least((2, 3), v.eligible)
+    # Of all members of the 村民会议, or of all 村民代表 (the register's, committee members not
+    # among them) at a 代表会议: the statutes count the body, not those present.
+    base = v.eligible
+    if v.kind in REPRESENTATIVES and v.register is not None and v.register.representatives:
+        base = v.register.representatives
+    body = "村民会议全体组成人员" if v.kind in ASSEMBLIES else "全体村民代表"
+    needed = _at_least((2, 3), base)
     found = []
     if law.key == "collective.assembly" and 3 * v.present < 2 * v.eligible:
         found.append(
@@ -555,12 +567,12 @@ def special_majority(v: Vote) -> list[Violation]:
                 provision=law,
             )
         )
-    if 3 * v.votes_for < 2 * v.eligible:
+    if 3 * v.votes_for < 2 * base:
         found.append(
             Violation(
                 "special_majority",
                 f"“{matter.label}”须经{body}的三分之二以上同意：赞成 {v.votes_for} 票，"
-                f"未达到 {v.eligible} 人的三分之二（{needed} 票）（{law}）。",
+                f"未达到 {base} 人的三分之二（{needed} 票）（{law}）。",
                 "votes_for",
                 provision=law,
             )
@@ -624,7 +636,7 @@ def eligible_matches_register(v: Vote) -> list[Violation]:
         expected, what = r.members, f"{v.kind.label}组成人员"
     elif v.kind is MeetingKind.VILLAGE_GROUP:
         group = r.group(v.group)
-        if group is None:
+        if group is None and r.groups:
             return [
                 Violation(
                     "group_unknown",
@@ -633,6 +645,8 @@ def eligible_matches_register(v: Vote) -> list[Violation]:
                     warning=True,
                 )
             ]
+        if group is None:  # a register without groups: nothing to compare
+            return []
         expected, what = group.adults, f"{group.name}18周岁以上村民"
     elif v.group_representatives:
         return []
@@ -687,6 +701,7 @@ PRECONDITIONS: tuple[tuple[Rule, ...], ...] = (
     (no_negative_counts,),
     (someone_eligible,),
     (votes_within_present, present_within_eligible, households_within_total, women_within_present),
+    (group_named,),
 )
 WARNINGS: tuple[Rule, ...] = (women_share, composition, eligible_matches_register)
 # A covenant: every rule, who may adopt it included.

@@ -174,7 +174,9 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
             f"当前是第 {covenant.latest_revision_id} 号版本）。表决的文本必须是审核过的文本，请重新提请审核。",
         )
     community = revision.community
-    if not tally.get("authorisation") and tally.get("meeting_kind") in REPRESENTATIVES:
+    if tally.get("meeting_kind") not in REPRESENTATIVES:
+        tally["authorisation"] = ""  # only a representatives' assembly acts on an authorisation
+    elif not tally.get("authorisation"):
         tally["authorisation"] = community.representatives_authorisation
     candidate = copy.copy(revision)
     for name, value in tally.items():
@@ -184,6 +186,16 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
     if vote.meeting_date is None:
         refuse("meeting_date_missing", "请填写会议日期。", "meeting_date")
     _not_before(vote.meeting_date, revision.reviewed_on, "会议日期", "审核日期", "meeting_date")
+    for day, what, field in (
+        (vote.meeting_date, "会议日期", "meeting_date"),
+        (vote.party_discussed_on, "党组织研究讨论日期", "party_discussed_on"),
+    ):
+        if day and day > _today():
+            refuse(
+                "date_in_future",
+                f"{what} {day:%Y年%m月%d日} 晚于今天（{_today():%Y年%m月%d日}），请在会议之后登记表决结果。",
+                field,
+            )
     found = check_vote(vote)
     if errors(found):
         raise ProcedureError(errors(found))
@@ -195,11 +207,8 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
     revision.voted_revision = revision.reviewed_revision
     revision.stage = Stage.FILING
     basis = "；".join(p.citation for p in legal_basis(vote))
-    return _save(
-        revision,
-        user,
-        reason or f"表决通过：赞成 {vote.votes_for} 票，到会 {vote.present} 人（依据：{basis}）",
-    )
+    said = reason or f"表决通过：赞成 {vote.votes_for} 票，到会 {vote.present} 人"
+    return _save(revision, user, f"{said}（依据：{basis}）")
 
 
 @transaction.atomic

@@ -101,11 +101,11 @@ class CommunityPage(RoutablePageMixin, Page):
     )
     office_hours = models.CharField("办公时间", max_length=100, blank=True)
     representatives_authorisation = models.CharField(
-        "村民会议授权",
+        "村(居)民会议授权",
         max_length=200,
         blank=True,
-        help_text="村民会议授权村民代表会议制定、修改村规民约的决议（文号或会议名称及日期）。"
-        "未填写时，村规民约只能由村民会议表决。",
+        help_text="村(居)民会议授权村(居)民代表会议讨论决定事项的决议（文号或会议名称及日期），"
+        "登记代表会议的表决时预填。村规民约由村民会议表决，本区规则允许时方可由经授权的村民代表会议表决。",
     )
 
     decisions_enabled = models.BooleanField(

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Site
 
 from community import transitions as t
@@ -383,3 +384,22 @@ def test_committee_cannot_unpublish_its_covenant(xinghua, committee_xinghua, sup
     covenant = CovenantPage.objects.child_of(xinghua).get()
     assert not covenant.permissions_for_user(committee_xinghua).can_unpublish()
     assert covenant.permissions_for_user(superuser).can_unpublish()
+
+
+def test_a_vote_is_recorded_after_its_meeting_and_cites_its_articles(
+    covenant, committee_shiqiao, reviewer_liuxi
+):
+    """A meeting (or a Party discussion) dated after today is refused; an assembly's vote keeps no
+    authorisation (only a 代表会议 acts on one); the history's reason names the articles."""
+    rev = _to_vote(covenant, committee_shiqiao, reviewer_liuxi)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ProcedureError) as refusal:
+        t.record_vote(rev, committee_shiqiao, **good_vote(meeting_date=tomorrow, notice_date=tomorrow - datetime.timedelta(days=12)))  # fmt: skip
+    assert [(v.code, v.field) for v in refusal.value.violations] == [
+        ("date_in_future", "meeting_date")
+    ]
+    t.record_vote(rev, committee_shiqiao, **good_vote(authorisation="某授权"))
+    assert rev.authorisation == ""
+    reason = rev.history.latest("history_id").history_change_reason
+    assert reason.endswith("（依据：村民委员会组织法（2025年修正）第二十六条；村民委员会组织法（2025年修正）第三十一条；"
+                           "村民委员会组织法（2025年修正）第二十五条第二款；村民委员会组织法（2025年修正）第二十八条第三款）")  # fmt: skip

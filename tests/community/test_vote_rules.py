@@ -137,6 +137,7 @@ BOTH = pytest.mark.parametrize("day", [D18, D25], ids=["2018", "2025"])
         (village(community_kind="urban"), {"meeting_kind"}, set()),
         (residents(community_kind="village"), {"meeting_kind"}, set()),
         (group(purpose=COVENANT), {"meeting_kind"}, set()),
+        (group(group=" "), {"group_missing"}, set()),
     ],
 )  # fmt: skip
 def test_rules_both_texts_share(vote, refused, warned, day):
@@ -230,6 +231,9 @@ def test_who_adopts_a_covenant(vote, refused, warned):
         ],
         (reps(matter="land_plan", present=45, votes_for=30), set()),
         (reps(matter="land_plan", present=45, votes_for=29), {"special_majority"}),
+        # with a register, of all 村民代表 (38 without the 7 committee members → 26)
+        (reps(matter="land_plan", present=45, votes_for=26, register=Register(830, 600, 7, 38, 15)), set()),
+        (reps(matter="land_plan", present=45, votes_for=25, register=Register(830, 600, 7, 38, 15)), {"special_majority"}),
         (village(matter="ordinary", present=600, votes_for=301, purpose=DECISION), set()),
         # collective assets, from 2025-05-01: 2/3 of members present and 2/3 of all in favour
         (village(matter="collective_assets", present=554, votes_for=554, purpose=DECISION), set()),
@@ -326,12 +330,12 @@ def test_every_message_cites_the_text_of_the_meeting_day(day):
     [
         (village(meeting_date=D18, present=415), "村民委员会组织法（2018年修正）第二十二条"),
         (village(present=415), "村民委员会组织法（2025年修正）第二十六条"),
-        (reps(meeting_date=D18, present=29, women_present=10), "村民委员会组织法（2018年修正）第二十六条"),
-        (reps(present=29, women_present=10), "村民委员会组织法（2025年修正）第三十条"),
-        (residents(meeting_date=D18, present=60, votes_for=31), "城市居民委员会组织法（2018年修正）第九条"),
+        (reps(meeting_date=D18, present=29, women_present=10), "村民委员会组织法（2018年修正）第二十六条第二款"),
+        (reps(present=29, women_present=10), "村民委员会组织法（2025年修正）第三十条第二款"),
+        (residents(meeting_date=D18, present=60, votes_for=31), "城市居民委员会组织法（2018年修正）第九条第三款"),
         (residents(present=60, votes_for=31), "城市居民委员会组织法（2025年修订）第二十七条"),
         (group(meeting_date=D18, present=39), "村民委员会组织法（2018年修正）第二十八条"),
-        (group(present=39), "村民委员会组织法（2025年修正）第三十二条"),
+        (group(present=39), "村民委员会组织法（2025年修正）第三十二条第二款"),
         (residents_reps(present=19, votes_for=10, women_present=7), "城市居民委员会组织法（2025年修订）第二十九条"),
     ],
 )  # fmt: skip
@@ -364,11 +368,11 @@ def test_special_majority_message_gives_the_count_needed():
 @pytest.mark.parametrize(
     ("vote", "articles"),
     [
-        (village(meeting_date=D18), ["第二十二条", "第二十七条", "第二十一条"]),
-        (village(), ["第二十六条", "第三十一条", "第二十五条", "第二十八条第三款"]),
+        (village(meeting_date=D18), ["第二十二条", "第二十七条", "第二十一条第二款"]),
+        (village(), ["第二十六条", "第三十一条", "第二十五条第二款", "第二十八条第三款"]),
         (residents_reps(), ["第二十九条", "第三十条", "第三十条第二款", "第三十条第四款"]),
-        (reps(matter="land_plan"), ["第三十条", "第二十八条", "第二十八条第三款", "第十九条第三项"]),
-        (residents(meeting_date=D18), ["第九条", "第十五条"]),
+        (reps(matter="land_plan"), ["第三十条第二款", "第二十八条第二款", "第二十八条第三款", "第十九条第三项"]),
+        (residents(meeting_date=D18), ["第九条第三款", "第十五条"]),
     ],
 )  # fmt: skip
 def test_legal_basis_lists_the_articles_of_the_day(vote, articles):
