@@ -32,6 +32,7 @@ class RecordSchema(Schema):
     opinions: list[OpinionSchema]
     outcome: str
     vote: str | None
+    legal_basis: list[ProvisionSchema]
     corrected_at: datetime.datetime | None
     correction_reason: str
 

@@ -211,6 +211,9 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
                     "opinions": record.public_opinions(),
                     "outcome": record.outcome,
                     "vote": record.tally if record.has_vote else None,
+                    "legal_basis": [p.as_dict() for p in record.legal_basis]
+                    if record.has_vote
+                    else [],
                     "corrected_at": record.corrected_at,
                     "correction_reason": record.correction_reason if record.corrected_at else "",
                 }
