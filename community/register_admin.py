@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from cms.widgets import DateInput
 from community.models import CommunityPage
 from community.models.register import (
     GROUP_FIELDS,
@@ -26,7 +27,7 @@ from community.models.register import (
 )
 from community.permissions import policy_for
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 # The snapshot's and the register's values as the reviewer reads them.
 SHOWN = (
     ("adult_residents", "18周岁以上村(居)民"),
