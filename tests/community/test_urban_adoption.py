@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from community.models import CovenantPage, CovenantRevision, Stage
-from tests.community.covenant_helpers import article, edit_draft
+from tests.community.covenant_helpers import edit_draft, loose_article
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,9 @@ def _to_vote(client, yinxing, committee, reviewer) -> CovenantRevision:
     draft = covenant.get_latest_revision_as_object()
     body = [{"type": b.block_type, "value": b.value.source, "id": b.id} for b in draft.body]
     edit_draft(
-        covenant, committee, [*body, article("yx-9", "加装电梯的费用分摊由受益居民协商确定。")]
+        covenant,
+        committee,
+        [*body, loose_article("yx-9", "加装电梯的费用分摊由受益居民协商确定。")],
     )
     post_step(client, revision, "submit", {"submitted_on": "2026-10-08"})
     client.force_login(reviewer)
