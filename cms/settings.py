@@ -321,3 +321,6 @@ ADMIN_IDLE_TIMEOUT_MINUTES = env.int("ADMIN_IDLE_TIMEOUT_MINUTES", default=120)
 
 # django-simple-history: history rows are never deleted with their record (docs/operations.md).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change's reason is text, not varchar(100): a 2026 vote's reason names its four articles (over
+# 100 characters), which PostgreSQL refused with an error on recording the vote.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -8,11 +8,12 @@ from django.db import models
 from django.utils import timezone
 
 from cms.text import check_text_fields
+from cms.widgets import DateInput
 from community.models import CovenantRevision
 from community.models.vote import VOTE_FIELDS
 from community.procedures import MEETING_LABELS, MEETINGS_FOR, VotePurpose
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 MAX_COUNT = 10_000_000  # more than any district holds, well inside a database integer
 
 

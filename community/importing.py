@@ -8,6 +8,7 @@ from django.db import transaction
 
 from community import transitions as t
 from community.models import CovenantPage, CovenantRevision
+from community.steps import refuse
 
 
 @dataclass
@@ -31,6 +32,17 @@ class HistoricalAdoption:
 
 
 def save_draft(covenant: CovenantPage, user, text: list, preamble: str | None = None) -> None:
+    """Save raw StreamField data as the covenant's draft. Wagtail drops a block of a type the
+    body does not have without a word (the text would be saved short, or empty), so such a block
+    is refused instead."""
+    known = CovenantPage._meta.get_field("body").stream_block.child_blocks
+    unknown = sorted({block.get("type", "") for block in text} - set(known))
+    if unknown:
+        refuse(
+            "unknown_block",
+            f"正文中有无法识别的块类型：{'、'.join(map(str, unknown))}"
+            f"（正文只能由{'、'.join(known)}组成）。",
+        )
     draft = covenant.get_latest_revision_as_object()
     draft.body = text
     if preamble is not None:

@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from cms.text import check_text_fields
+from cms.widgets import DateInput
 from community.models import CommunityPage
 from community.models.register import (
     GROUP_FIELDS,
@@ -26,7 +28,7 @@ from community.models.register import (
 )
 from community.permissions import policy_for
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 # The snapshot's and the register's values as the reviewer reads them.
 SHOWN = (
     ("adult_residents", "18周岁以上村(居)民"),
@@ -37,9 +39,19 @@ SHOWN = (
 )
 
 
-class RegisterForm(forms.ModelForm):
+class TextChecked:
+    """The project's text rule (cms.text) on every field, as on the step forms: a NUL or a lone
+    surrogate gets the Chinese message, not Django's "不允许是用空字符串"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_text_fields(self)
+
+
+class RegisterForm(TextChecked, forms.ModelForm):
     reason = forms.CharField(
         label="变更理由",
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="例如：依据2026年6月30日户籍底册更新；换届后代表名册调整。记入历史，审核人员可见。",
         error_messages={"required": "请填写变更理由。"},
@@ -51,8 +63,17 @@ class RegisterForm(forms.ModelForm):
         widgets = {"as_of": DATE}
 
 
+class GroupForm(TextChecked, forms.ModelForm):
+    pass
+
+
 GroupFormSet = inlineformset_factory(
-    CommunityRegister, RegisterGroup, fields=GROUP_FIELDS, extra=2, can_delete=True
+    CommunityRegister,
+    RegisterGroup,
+    form=GroupForm,
+    fields=GROUP_FIELDS,
+    extra=2,
+    can_delete=True,
 )
 
 

@@ -154,10 +154,18 @@ class VoteRecord(models.Model):
     def tally(self) -> str:
         if self.votes_for is None:
             return ""
-        return (
-            f"应到 {self.eligible} 人，到会 {self.present} 人；"
-            f"赞成 {self.votes_for}，反对 {self.votes_against}，弃权 {self.abstentions}"
-        )
+        # The body the quorum was counted on: a 2018 居民会议 of 居民小组 representatives counts
+        # them, not the adults; the households route says how many households were represented.
+        if self.group_representatives:
+            head = f"应到居民小组代表 {self.group_representatives} 人，到会 {self.present} 人"
+        elif self.households_represented:
+            head = (
+                f"应到 {self.eligible} 人，到会 {self.present} 人"
+                f"，代表 {self.households} 户中的 {self.households_represented} 户"
+            )
+        else:
+            head = f"应到 {self.eligible} 人，到会 {self.present} 人"
+        return f"{head}；赞成 {self.votes_for}，反对 {self.votes_against}，弃权 {self.abstentions}"
 
 
 # The head counts, which the rules read as 0 when left empty (the rest: the meeting and its dates).

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cms import exports
+from cms.widgets import DateInput
 from community.models import CommunityPage, TownshipPage
 from community.permissions import policy_for
 from community.review import figures
@@ -17,13 +18,8 @@ from community.review.charts import bar_chart
 
 
 class PeriodForm(forms.Form):
-    # <input type="date"> takes ISO dates only; the zh-hans format would leave the field empty.
-    start = forms.DateField(
-        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.DateField(label="开始日期", widget=DateInput())
+    end = forms.DateField(label="结束日期", widget=DateInput())
     township = forms.ModelChoiceField(
         label="乡镇/街道", queryset=TownshipPage.objects.none(), required=False
     )

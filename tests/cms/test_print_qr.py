@@ -37,7 +37,7 @@ def test_covenant_print_has_article_numbers_version_and_adoption(client, xinghua
     html = client.get(f"{covenant.url}print/").content.decode()
     assert html.index("第一章 总则") < html.index("第五条") < html.index("第十一条")
     assert "现行版本：2023年修订" in html and "柳民备〔2023〕4号" in html
-    assert "经村民会议表决通过（应到 1672 人，实到 430 人；赞成 401" in html
+    assert "经村民会议表决通过（应到 1672 人，到会 430 人，代表 606 户中的 420 户；赞成 401" in html
 
 
 def test_finance_notice_print_keeps_its_table(client, xinghua):

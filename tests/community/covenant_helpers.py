@@ -4,11 +4,17 @@ import datetime
 
 from django.utils import timezone
 
+from community.importing import save_draft
 from community.models import CovenantPage
 
 
 def article(aid: str, text: str) -> dict:
     return {"type": "item", "value": f"<p>{text}</p>", "id": aid}
+
+
+def loose_article(aid: str, text: str) -> dict:
+    """An article outside any chapter (the body's own "article" block)."""
+    return {"type": "article", "value": f"<p>{text}</p>", "id": aid}
 
 
 def chapter(cid: str, title: str, *articles: dict) -> dict:
@@ -39,9 +45,9 @@ def make_covenant(community, user, body=None, title="石桥村村规民约") -> 
 
 
 def edit_draft(covenant: CovenantPage, user, body) -> None:
-    draft = covenant.get_latest_revision_as_object()
-    draft.body = body
-    draft.save_revision(user=user)
+    """Save `body` as the draft, refusing a block type the body does not have (which Wagtail
+    would drop without a word, leaving the draft unchanged)."""
+    save_draft(covenant, user, body)
 
 
 def good_vote(**overrides) -> dict:

@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import replace
 
 import pytest
 
@@ -75,3 +76,25 @@ def test_every_demo_version_has_its_articles():
         for version in covenant.versions():
             (text,) = covenant.texts_of(version)
             assert len(text.articles()) >= 5, (covenant.title, version.version_label)
+
+
+def test_a_text_with_a_block_type_the_body_does_not_have_is_refused(
+    shiqiao, committee_shiqiao, reviewer_liuxi
+):
+    """Wagtail drops a raw block of an unknown type without a word: an imported text of chapter
+    items at the top level ("item" instead of "article") would be saved empty."""
+    covenant = CovenantPage(title="石桥村村规民约", slug="covenant")
+    shiqiao.add_child(instance=covenant)
+    text = [{"type": "item", "value": "<p>本村规民约适用于本村全体村民。</p>", "id": "x-1"}]
+    with pytest.raises(ProcedureError, match="item"):
+        import_adoption(covenant, committee_shiqiao, reviewer_liuxi, replace(adoption(), text=text))
+    assert not CovenantRevision.objects.filter(covenant=covenant).exists()
+
+
+def test_demo_covenants_have_text_in_every_version():
+    empty = [
+        (v.covenant.title, v.version_label)
+        for v in CovenantRevision.objects.adopted().select_related("covenant", "voted_revision")
+        if not v.voted_revision.as_object().outline()
+    ]
+    assert empty == []

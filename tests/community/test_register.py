@@ -358,3 +358,24 @@ def test_groups_are_added_and_removed_with_their_history(client, shiqiao, commit
     assert "古桥组" not in names and "新合并组" in names
     kinds = {(c.what, c.kind) for c in register_history(shiqiao)[:2]}
     assert kinds == {("小组“古桥组”", "删除"), ("小组“新合并组”", "建立")}
+
+
+@pytest.mark.parametrize("field", ["source", "reason", "groups-0-name"])
+def test_the_edit_form_refuses_a_nul_in_chinese_and_keeps_the_register(
+    client, shiqiao, committee_shiqiao, field
+):
+    register = shiqiao.register
+    before = CommunityRegister.history.filter(community=shiqiao).count()
+    client.force_login(committee_shiqiao)
+    data = {**_edit_form(register), field: "户籍\x00底册"}
+    response = client.post(reverse("community_register_edit", args=(shiqiao.pk,)), data)
+    assert response.status_code == 200
+    assert "无法识别的字符" in response.content.decode()
+    assert CommunityRegister.history.filter(community=shiqiao).count() == before
+
+
+def test_the_change_reason_has_a_bound(client, shiqiao, committee_shiqiao):
+    client.force_login(committee_shiqiao)
+    data = _edit_form(shiqiao.register, reason="长" * 100_000)
+    response = client.post(reverse("community_register_edit", args=(shiqiao.pk,)), data)
+    assert response.status_code == 200 and "不超过 500" in response.content.decode()

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from community.models import CovenantPage, CovenantRevision, Stage
-from tests.community.covenant_helpers import edit_draft
+from tests.community.covenant_helpers import edit_draft, loose_article
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,11 @@ def _to_vote(client, yinxing, committee, reviewer) -> CovenantRevision:
     post_step(client, revision, "drafting", {"reason": ""})
     draft = covenant.get_latest_revision_as_object()
     body = [{"type": b.block_type, "value": b.value.source, "id": b.id} for b in draft.body]
-    added = {
-        "type": "article",
-        "value": "<p>加装电梯的费用分摊由受益居民协商确定。</p>",
-        "id": "yx-9",
-    }
-    edit_draft(covenant, committee, [*body, added])
+    edit_draft(
+        covenant,
+        committee,
+        [*body, loose_article("yx-9", "加装电梯的费用分摊由受益居民协商确定。")],
+    )
     post_step(client, revision, "submit", {"submitted_on": "2026-10-08"})
     client.force_login(reviewer)
     post_step(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0012_register'),
+        ('community', '0013_history_reason_text'),
     ]
 
     operations = [
