@@ -6,13 +6,15 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
 
+from community.law import versions_of
+
 
 @register_setting(icon="cog")
 class DistrictSettings(BaseSiteSetting):
     allow_delegated_covenant = models.BooleanField(
         "允许经授权的村民代表会议表决村规民约",
         default=False,
-        help_text="法律规定村规民约由村民会议制定和修改（村民委员会组织法第三十一条），"
+        help_text=f"法律规定村规民约由村民会议制定和修改（{versions_of('village.covenant')[-1]}），"
         "部分省份禁止授权村民代表会议表决。仅在本省规定允许时勾选；"
         "勾选后仍须登记村民会议的授权。",
     )

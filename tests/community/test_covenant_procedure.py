@@ -403,3 +403,34 @@ def test_a_vote_is_recorded_after_its_meeting_and_cites_its_articles(
     reason = rev.history.latest("history_id").history_change_reason
     assert reason.endswith("（依据：村民委员会组织法（2025年修正）第二十六条；村民委员会组织法（2025年修正）第三十一条；"
                            "村民委员会组织法（2025年修正）第二十五条第二款；村民委员会组织法（2025年修正）第二十八条第三款）")  # fmt: skip
+
+
+def test_a_short_notice_is_on_record_for_the_reviewer_and_the_public(
+    client, covenant, committee_shiqiao, reviewer_liuxi
+):
+    """2025 第二十五条第二款: 遇有特殊情况 a short notice, with its reason flagged to the reviewer
+    and printed on the public record, beside the articles the vote was judged by."""
+    rev = _to_vote(covenant, committee_shiqiao, reviewer_liuxi)
+    reason = "台风过境，须紧急决定河道清障"
+    t.record_vote(
+        rev, committee_shiqiao,
+        **good_vote(notice_date=D(2026, 6, 18), short_notice_reason=reason),
+    )  # fmt: skip
+    (warning,) = [w for w in rev.warnings if w["code"] == "short_notice"]
+    assert reason in warning["message"] and "第二十五条第二款" in warning["message"]
+    client.force_login(reviewer_liuxi)
+    desk = client.get(reverse("community_revision_detail", args=(rev.pk,))).content.decode()
+    assert reason in desk and "表决依据" in desk
+    assert "村民委员会组织法（2025年修正）第二十六条" in desk
+    t.record_filing(rev, reviewer_liuxi, authority="柳溪镇人民政府", number="柳民备〔2026〕8号", filed_on=D(2026, 6, 22))  # fmt: skip
+    t.publish_adopted_revision(rev, committee_shiqiao, version_label="2026年修订", published_on=D(2026, 6, 25))  # fmt: skip
+    client.logout()
+    covenant.refresh_from_db()
+    for url in (
+        f"{covenant.url}versions/",
+        f"{covenant.url}versions/{rev.pk}/",
+        f"{covenant.url}print/",
+    ):
+        page = client.get(url).content.decode()
+        assert reason in page, url
+        assert "村民委员会组织法（2025年修正）第二十五条第二款" in page, url
