@@ -123,27 +123,23 @@ class VoteRecord(models.Model):
 
     @property
     def legal_basis(self) -> list[Provision]:
-        """The articles this vote was judged by on its day (community.law)."""
+        """The articles this vote was judged by on its day (community.law): they depend on its
+        kind, day, purpose and matter only, so no register and no query (居民… meetings are
+        urban)."""
         if not self.meeting_kind:
             return []
-        return legal_basis(self.vote_for_basis())
-
-    def vote_for_basis(self) -> Vote:
-        """The vote without a register, for what needs only its kind, purpose and day."""
-        return Vote(
-            meeting_kind=self.meeting_kind,
-            community_kind=self.community_kind_for_basis(),
-            eligible=0,
-            present=0,
-            votes_for=0,
-            meeting_date=self.meeting_date,
-            purpose=self.vote_purpose,
-            matter=getattr(self, "matter", MatterKind.ORDINARY),
+        return legal_basis(
+            Vote(
+                meeting_kind=self.meeting_kind,
+                community_kind="urban" if self.meeting_kind.startswith("residents") else "village",
+                eligible=0,
+                present=0,
+                votes_for=0,
+                meeting_date=self.meeting_date,
+                purpose=self.vote_purpose,
+                matter=getattr(self, "matter", MatterKind.ORDINARY),
+            )
         )
-
-    def community_kind_for_basis(self) -> str:
-        """The meeting says the community's kind (居民… are urban), so no query is needed."""
-        return "urban" if self.meeting_kind.startswith("residents") else "village"
 
     @property
     def legal_basis_text(self) -> str:
