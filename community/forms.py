@@ -108,7 +108,11 @@ class VoteForm(StepForm, forms.ModelForm):
             "eligible": "按登记册预填：18周岁以上村(居)民人数，或代表会议组成人员数。",
             "party_discussed_on": "2026年起，须先经村(社区)党组织研究讨论。",
         }
-        widgets = {"meeting_date": DATE, "notice_date": DATE, "party_discussed_on": DATE}
+        widgets = {
+            "meeting_date": DATE, "notice_date": DATE, "party_discussed_on": DATE,
+            # a reason in a line or two: a ten-row box pushed the tallies off the screen
+            "short_notice_reason": forms.Textarea(attrs={"rows": 2}),
+        }  # fmt: skip
 
     def __init__(self, data=None, *, revision: CovenantRevision, **kwargs):
         super().__init__(data, revision=revision, **kwargs)

@@ -415,3 +415,9 @@ def test_the_latest_version_is_live_and_in_force_from_its_effective_date(
         covenant, committee_shiqiao, reason="再修订", started_on=D(2026, 9, 1)
     )
     assert revisions.latest(before=opened) == v2
+
+
+def test_the_short_notice_reason_is_a_short_box():
+    """The reason is a line or two: a default ten-row box pushed the tallies below the screen."""
+    form = forms.VoteForm(revision=_fake_revision("village"))
+    assert 'rows="2"' in str(form["short_notice_reason"])
