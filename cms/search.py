@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from wagtail.models import Page
 
 from cms.ngrams import MAX_QUERY_LENGTH, excerpt, phrases, query_terms
+from cms.places import label_places
 from cms.searchable import searchable_models
 from cms.visibility import reachable
 
@@ -24,7 +25,8 @@ class Hit:
 
 
 def search(query: str, root=None, limit: int = 50) -> list[Hit]:
-    """Live public pages (and covenant articles) matching `query`, exact-phrase hits first."""
+    """Live public pages (and covenant articles) matching `query`, exact-phrase hits first; each
+    hit's page names the places it is in below `root` (`place_label`, cms.places)."""
     terms = query_terms(query)
     if not terms:
         return []
@@ -35,7 +37,8 @@ def search(query: str, root=None, limit: int = 50) -> list[Hit]:
     wanted = phrases(query)
     exact_hits: list[Hit] = []
     near_hits: list[Hit] = []
-    for page in Page.objects.filter(pk__in=[p.pk for p in found]).specific().order_by("path"):
+    hit_pages = Page.objects.filter(pk__in=[p.pk for p in found]).specific().order_by("path")
+    for page in label_places(hit_pages, root=root):
         page_url = page.url
         for anchor, title, kind, text in page.search_units():
             haystack = f"{title} {text}".lower()

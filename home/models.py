@@ -8,6 +8,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.places import label_places
 from cms.routing import DirectRouteMixin
 from cms.search import search_page
 from cms.visibility import hidden_q, reachable
@@ -75,30 +76,39 @@ class HomePage(DirectRouteMixin, RoutablePageMixin, Page):
             for community in listed:
                 by_parent.get(community.path[: -community.steplen], []).append(community)
             context["townships"] = [(t, by_parent[t.path], None) for t in townships]
-        context.update(self.latest(limit=5))
+        latest = self.latest(limit=5)
+        label_places([page for pages in latest.values() for page in pages], root=self)
+        context.update(latest)
         context["experience_index"] = ExperienceIndexPage.objects.child_of(self).live().first()
         return context
 
     def latest(self, limit: int) -> dict:
-        """What is happening now, district-wide: one query per list, whatever the district's size."""
+        """What is happening now, district-wide: one query per list, whatever the district's size
+        (lists, so that the caller can name each item's community on all of them at once)."""
         now, today = timezone.now(), timezone.localdate()
         hidden = hidden_q()
         fields = ("title", "url_path", "path")
         return {
-            "latest_notices": reachable(NoticePage.objects, hidden)
-            .exclude(expired_q(today))
-            .filter(display_from__lte=today)
-            .only(*fields, "category", "display_from")
-            .order_by("-display_from", "-pk")[:limit],
-            "open_consultations": reachable(ConsultationPage.objects.without_record(), hidden)
-            .only(*fields, "starts_at")
-            .order_by("-first_published_at")[:limit],
-            "open_forms": reachable(CommunityFormPage.objects, hidden)
-            .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-            .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
-            .only(*fields, "closes_at")
-            .order_by("-first_published_at")[:limit],
-            "featured_experiences": experiences_for_listing(hidden)
-            .filter(featured=True)
-            .only(*fields, "summary")[:3],
+            "latest_notices": list(
+                reachable(NoticePage.objects, hidden)
+                .exclude(expired_q(today))
+                .filter(display_from__lte=today)
+                .only(*fields, "category", "display_from")
+                .order_by("-display_from", "-pk")[:limit]
+            ),
+            "open_consultations": list(
+                reachable(ConsultationPage.objects.without_record(), hidden)
+                .only(*fields, "starts_at")
+                .order_by("-first_published_at")[:limit]
+            ),
+            "open_forms": list(
+                reachable(CommunityFormPage.objects, hidden)
+                .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+                .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+                .only(*fields, "closes_at")
+                .order_by("-first_published_at")[:limit]
+            ),
+            "featured_experiences": list(
+                experiences_for_listing(hidden).filter(featured=True).only(*fields, "summary")[:3]
+            ),
         }

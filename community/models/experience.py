@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.history import ActorSnapshot
+from cms.places import label_places
 from cms.searchable import ChineseSearchable
 from cms.visibility import reachable
 from community.blocks import APIImageBlock, HTMLRichTextBlock, image_data
@@ -245,6 +246,8 @@ class ExperienceIndexPage(Page):
             selected_theme=theme,
             selected_tag=tag,
             page_obj=page_obj,
-            experiences=page_obj.object_list,
+            # Every community's experiences: each names its community (and its township unless
+            # the list is one township's), for the page in one query.
+            experiences=label_places(page_obj.object_list, root=township),
         )
         return context

@@ -10,6 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageManager, PageQuerySet
 
+from cms.places import Place
 from cms.search import search_page
 from community.permissions import policy_for
 
@@ -22,7 +23,7 @@ phone_validator = RegexValidator(
 )
 
 
-class TownshipPage(Page):
+class TownshipPage(Place, Page):
     """A township (乡/镇) or urban sub-district (街道): reviews and receives its communities' filings."""
 
     class Kind(models.TextChoices):
@@ -71,7 +72,7 @@ class CommunityPageQuerySet(PageQuerySet):
         return self if scope is None else self.filter(scope)
 
 
-class CommunityPage(RoutablePageMixin, Page):
+class CommunityPage(Place, RoutablePageMixin, Page):
     """A village (村) or urban community (社区): the space its committee governs in the open."""
 
     class Kind(models.TextChoices):
