@@ -1,12 +1,12 @@
 """Demo notices (村务/居务公开) and experiences (经验做法) for the demo district; idempotent."""
 
 import datetime
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
+from community.demo_profiles import profile_of
 from community.models import (
     CommunityPage,
     ExperienceFeature,
@@ -17,68 +17,6 @@ from community.models import (
     NoticePage,
     Role,
 )
-
-# (slug, title, category, days from today to display_from, length in days or None, summary, body paragraphs)
-NOTICES = [
-    (
-        "finance-q3",
-        "{name}第三季度财务收支公开",
-        "finance",
-        -5,
-        30,
-        "第三季度集体收入、支出明细，请村(居)民监督。",
-        [
-            "<p>根据村务公开有关规定，现将本季度财务收支情况公布如下。如有疑问，请于公示期内向监督委员会反映。</p>"
-        ],
-    ),
-    (
-        "party-fees",
-        "党员缴纳党费情况公示",
-        "party",
-        -2,
-        15,
-        "本年度党员党费缴纳情况。",
-        ["<p>全体党员已按规定足额缴纳本年度党费，现予公示。</p>"],
-    ),
-    (
-        "hongbai",
-        "关于移风易俗、红白喜事简办的倡议",
-        "affairs",
-        -60,
-        20,
-        "倡导红白喜事简办，反对大操大办和高价彩礼。",
-        [
-            "<p>为推进移风易俗，经红白理事会提议、村(居)民代表会议讨论，倡议大家红白喜事简办新办："
-            "婚事宴席不超过10桌，丧事不搭棚、不请乐队，礼金不超过200元。</p>",
-            "<p>红白理事会成员名单和联系方式附后，办事前请先告知理事会。</p>",
-        ],
-    ),
-    (
-        "low-income",
-        "2026年低保对象评议结果公示",
-        "government",
-        -1,
-        7,
-        "经民主评议，拟确定的低保对象名单。",
-        [
-            "<p>经户申请、入户调查、民主评议，拟确定下列家庭为低保对象。公示期内如有异议，请向乡镇(街道)民政办反映。</p>"
-        ],
-    ),
-]
-
-FINANCE_TABLE = {
-    "caption": "第三季度收支明细（单位：元）",
-    "columns": [
-        {"type": "text", "heading": "项目"},
-        {"type": "amount", "heading": "收入"},
-        {"type": "amount", "heading": "支出"},
-    ],
-    "rows": [
-        {"values": ["集体土地租金", Decimal("86000.00"), Decimal("0.00")]},
-        {"values": ["道路维修", Decimal("0.00"), Decimal("32400.50")]},
-        {"values": ["卫生保洁", Decimal("0.00"), Decimal("12000.00")]},
-    ],
-}
 
 EXPERIENCES = [
     (
@@ -135,24 +73,28 @@ def _committee_user(community: CommunityPage):
 
 
 def seed_notices() -> None:
+    """Each community's four notices, from its profile (community/demo_profiles.py)."""
     today = timezone.localdate()
     for community in CommunityPage.objects.order_by("path"):
         board = NoticeIndexPage.objects.child_of(community).first()
-        if board is None or NoticePage.objects.child_of(board).exists():
+        profile = profile_of(community)
+        if board is None or profile is None or NoticePage.objects.child_of(board).exists():
             continue
         user = _committee_user(community)
-        for slug, title, category, start, days, summary, paragraphs in NOTICES:
-            display_from = today + datetime.timedelta(days=start)
-            body = [("paragraph", p) for p in paragraphs]
-            if category == "finance":
-                body.append(("table", FINANCE_TABLE))
+        for item in profile.notices:
+            display_from = today + datetime.timedelta(days=item.start)
+            body = [("paragraph", p) for p in item.paragraphs]
+            if item.table:
+                body.append(("table", item.table))
             notice = NoticePage(
-                title=title.format(name=community.title),
-                slug=slug,
-                category=category,
-                summary=summary,
+                title=item.title,
+                slug=item.slug,
+                category=item.category,
+                summary=item.summary,
                 display_from=display_from,
-                display_until=display_from + datetime.timedelta(days=days) if days else None,
+                display_until=display_from + datetime.timedelta(days=item.days)
+                if item.days
+                else None,
                 body=body,
             )
             board.add_child(instance=notice)

@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from community.demo_profiles import profile_of
 from community.models import CommunityPage, CovenantRevision, Role
 from community.models.register import register_of
 from consultation.models import (
@@ -19,38 +20,8 @@ from consultation.models import (
     ImplementationUpdate,
 )
 
-TOPICS = {
-    "village": [
-        ("村内主干道路灯增设议题征集", "夜间出行不便，征集村民对路灯位置和数量的意见。", None),
-        (
-            "村文化礼堂使用管理办法协商",
-            "文化礼堂使用频繁，需要明确预约、收费和卫生责任。",
-            "announced",
-        ),
-        (
-            "茶园机耕路拓宽方案协商",
-            "机耕路过窄，采茶季农用车通行困难，需协商拓宽占地补偿。",
-            "deliberated",
-        ),
-        (
-            "村级公益性岗位设置协商",
-            "拟设置保洁、护林等公益性岗位，协商岗位数量和人选条件。",
-            "implementing",
-        ),
-        ("村口停车场收费标准协商", "节假日游客车辆多，协商停车场是否收费及收入用途。", "done"),
-    ],
-    "urban": [
-        ("小区充电桩增设议题征集", "电动汽车增多，征集居民对充电桩选址的意见。", None),
-        ("3号楼加装电梯协商", "3号楼老人多，协商加装电梯的费用分摊和低层住户补偿。", "announced"),
-        (
-            "社区公园广场舞噪音协调",
-            "晚间广场舞音量影响周边居民休息，协调活动时间和音量。",
-            "deliberated",
-        ),
-        ("老旧小区雨污分流改造协商", "改造期间道路开挖，协商施工时段和停车安排。", "implementing"),
-        ("楼道堆物清理协商", "楼道堆放杂物存在消防隐患，协商清理方式和长效管理。", "done"),
-    ],
-}
+# The demo statuses, one per topic of each community's profile (community/demo_profiles.py).
+STATUSES = (None, "announced", "deliberated", "implementing", "done")
 PARTIES = {
     "village": [
         ("村(社区)党组织", 3),
@@ -66,11 +37,6 @@ PARTIES = {
         ("户籍居民", 25),
     ],
 }
-OPINIONS = [
-    ("户籍居民", "王秀英", "support", "赞成方案，希望尽快实施。"),
-    ("村(居)民小组", "", "suggest", "建议先在一个小组试点，再全面推开。"),
-    ("户籍居民", "张国强", "oppose", "担心费用分摊不公平，要求公开测算依据。"),
-]
 
 
 def _committee(community: CommunityPage):
@@ -88,30 +54,38 @@ def _record(model, user, reason, **fields):
 
 
 def seed_consultations() -> None:
+    """Each community's five agendas (one per status) from its profile, dated by its `lag`."""
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     for community in CommunityPage.objects.order_by("path"):
         index = ConsultationIndexPage.objects.child_of(community).first()
-        if index is None or index.get_children().exists():
+        profile = profile_of(community)
+        if index is None or profile is None or index.get_children().exists():
             continue
         user = _committee(community)
-        for n, (title, background, status) in enumerate(TOPICS[community.kind], start=1):
+        lag = datetime.timedelta(days=profile.lag)
+        # Villages meet in the evening after the fields, urban communities in the afternoon.
+        meets = timezone.localtime(now).replace(hour=19 if community.kind == "village" else 14)
+        topics = zip(profile.topics, STATUSES, strict=True)
+        for n, ((title, background), status) in enumerate(topics, start=1):
             starts_at = None
             if status == "announced":
-                starts_at = now + datetime.timedelta(days=10)
+                starts_at = meets + datetime.timedelta(days=10) + lag
             elif status:
-                starts_at = now - datetime.timedelta(days={3: 45, 4: 75, 5: 110}[n])
+                starts_at = meets - datetime.timedelta(days={3: 45, 4: 75, 5: 110}[n]) - lag
             agenda = ConsultationPage(
                 title=title,
                 slug=f"topic-{n}",
                 background=f"<p>{background}</p>",
                 form=ConsultationPage.Form.COUNCIL if n % 2 else ConsultationPage.Form.DIALOGUE,
                 starts_at=starts_at,
-                place=f"{community.title}党群服务中心议事室",
+                place=profile.place,
                 parties=[
                     {"type": "party", "value": {"category": c, "count": k}}
                     for c, k in PARTIES[community.kind]
                 ],
-                first_published_at=(starts_at - datetime.timedelta(days=7)) if starts_at else now,
+                first_published_at=(starts_at - datetime.timedelta(days=7))
+                if starts_at
+                else now - lag,
                 owner=user,
             )
             index.add_child(instance=agenda)
@@ -123,31 +97,36 @@ def seed_consultations() -> None:
                 continue
             record = _record(
                 Deliberation, user, "录入协商记录",
-                agenda=agenda, held_at=starts_at, chair="李秀兰" if community.kind == "village" else "陈晓燕",
-                recorder="周敏", outcome="经充分协商，同意按修改后的方案实施，由委员会负责落实并定期反馈。",
+                agenda=agenda, held_at=starts_at, chair=profile.chair, recorder=profile.recorder,
+                outcome="经充分协商，同意按修改后的方案实施，由委员会负责落实并定期反馈。",
                 attendance=[{"type": "attendance", "value": {"category": c, "count": k}} for c, k in PARTIES[community.kind]],
                 opinions=[
                     {"type": "opinion", "value": {"speaker_category": c, "speaker_name": name, "stance": s, "summary": text}}
-                    for c, name, s, text in OPINIONS
+                    for c, name, s, text in profile.opinions
                 ],
             )  # fmt: skip
             record.publish(user)
             if status == "deliberated":
                 continue
+            checkers = "村民代表" if community.kind == "village" else "居民代表"
             steps = [("in_progress", "已确定实施方案，正在组织施工（采购）。", 7)]
             if status == "done":
-                steps.append(("done", "已全部完成，经居民代表验收，费用明细已在公开栏公示。", 30))
+                steps.append(
+                    ("done", f"已全部完成，经{checkers}验收，费用明细已在公开栏公示。", 30)
+                )
             for update_status, text, days in steps:
                 update = _record(
                     ImplementationUpdate, user, "录入落实反馈",
                     agenda=agenda, date=(starts_at + datetime.timedelta(days=days)).date(), status=update_status, text=text,
                 )  # fmt: skip
                 update.publish(user)
-        if community.kind == "village":
-            _seed_decision(community, user, now.date())
+        if community.kind == "village" and profile.decision:
+            _seed_decision(community, user, now.date(), profile.decision)
 
 
-def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None:
+def _seed_decision(
+    community: CommunityPage, user, today: datetime.date, assets: tuple[str, str, str, str]
+) -> None:
     if Decision.objects.filter(community=community).exists():
         return
     start = today - datetime.timedelta(days=90)
@@ -157,10 +136,11 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
     authorisation = f"{start.year}年1月村民会议授权村民代表会议讨论决定集体资产经营事项的决议"
     # Collective assets (村委会 acting for the collective economic organisation): two thirds of
     # all representatives (农村集体经济组织法第二十八条).
+    title, summary, outcome, result = assets
     _save_decision(user, Decision(
         community=community,
-        title="村集体闲置厂房对外出租",
-        summary="村集体原茶厂厂房闲置，拟公开招租，租金收入纳入村集体经济收入。",
+        title=title,
+        summary=summary,
         matter="collective_assets",
         proposal_on=day(0), proposal_participants=7, proposal_outcome="村党组织提出公开招租的初步方案。",
         discussion_on=day(5), discussion_participants=9, discussion_outcome="两委会议商议，明确底价和招租方式。",
@@ -168,11 +148,11 @@ def _seed_decision(community: CommunityPage, user, today: datetime.date) -> None
         meeting_kind="village_representatives", meeting_date=day(20), authorisation=authorisation,
         eligible=members, present=members - 3, women_present=(members - 3) // 3 + 1,
         votes_for=members - 6, votes_against=1, abstentions=2,
-        resolution_outcome="同意以年租金不低于12万元公开招租，租期5年。",
+        resolution_outcome=outcome,
         resolution_published_on=day(22), resolution_published_participants=0,
         resolution_published_outcome="决议在村务公开栏和本平台公示7天。",
         result_published_on=day(60), result_published_participants=0,
-        result_published_outcome="经公开竞价，以年租金13.6万元出租，合同已签订，首年租金已入账。",
+        result_published_outcome=result,
     ))  # fmt: skip
     # Land contracting: two thirds of all members of the 村民会议 (农村土地承包法第十九条).
     present = adults * 3 // 4
@@ -206,29 +186,18 @@ FORM_FIELDS = [
     ("手机号码（选填，便于回访）", "mobile", False, ""),
     ("我同意村(居)委会为回访本建议使用上面的手机号码，不作他用", "consent", True, ""),
 ]
-DEMO_ANSWERS = [
-    {
-        "建议": "村口到小学的路段没有路灯，冬天放学天黑，建议先装这一段。",
-        "地址": "第三村民小组",
-        "手机": "13857112345",
-    },
-    {"建议": "文化礼堂晚上开放给老人看戏，请安排人管理。", "地址": "第七村民小组", "手机": ""},
-    {
-        "建议": "垃圾分类亭太少，建议每个小组至少一个。",
-        "地址": "第一村民小组",
-        "手机": "13967154321",
-    },
-]
 
 
 def seed_forms() -> None:
-
+    """Each community's open form: opinions on its draft covenant when one is in the vote,
+    otherwise its own 征集 from its profile, with three answers its residents gave."""
     for community in CommunityPage.objects.order_by("path"):
-        if CommunityFormPage.objects.child_of(community).exists():
+        profile = profile_of(community)
+        if profile is None or CommunityFormPage.objects.child_of(community).exists():
             continue
         draft = CovenantRevision.objects.filter(community=community, stage="vote").first()
         page = CommunityFormPage(
-            title="村规民约修订草案意见征集" if draft else "2027年民生实事项目征集",
+            title="村规民约修订草案意见征集" if draft else profile.form_title,
             slug="opinions" if draft else "projects",
             purpose="draft_opinions" if draft else "topics",
             intro="<p>请留下您的意见和建议，村(居)委会将汇总后在协商议事中回应。</p>",
@@ -244,11 +213,9 @@ def seed_forms() -> None:
         community.add_child(instance=page)
         page.save_revision(user=_committee(community)).publish()
         names = [f.clean_name for f in page.get_form_fields()]
-        for answer in DEMO_ANSWERS:
+        for suggestion, where, mobile in profile.answers:
             CommunityFormSubmission.objects.create(
                 page=page,
                 page_revision_id=page.live_revision_id,
-                form_data=dict(
-                    zip(names, [answer["建议"], answer["地址"], answer["手机"], True], strict=True)
-                ),
+                form_data=dict(zip(names, [suggestion, where, mobile, True], strict=True)),
             )
