@@ -23,7 +23,9 @@ class PageTypesUsageReport(PageTypesUsageReportView):
         self.queryset = queryset
         queryset = self.filter_queryset(queryset)
 
-        pages = pages_in_scope(self.request)
+        # The root (depth 1) is not a page anyone edits; a plain Page type is listed only when some
+        # page of that type is in scope, as in Wagtail's own view.
+        pages = pages_in_scope(self.request).filter(depth__gt=1)
         site_root_path = self.filters.form.cleaned_data.get("site", None)
         if site_root_path:
             pages = pages.filter(path__startswith=site_root_path)
@@ -34,4 +36,16 @@ class PageTypesUsageReport(PageTypesUsageReportView):
             count=Count("pages", filter=Q(pages__in=pages.values("pk"))),
             last_edited_page_id=Subquery(latest_edited.values("pk")[:1]),
         )
+        plain = ContentType.objects.get_for_model(Page)
+        if not pages.filter(content_type=plain).exists():
+            queryset = queryset.exclude(pk=plain.pk)
         return queryset.order_by("-count", "app_label", "model")
+
+    def decorate_paginated_queryset(self, page_types):
+        """Each row names its app by its verbose name (村(社区)), not its label
+        (community.noticepage): templates/wagtailadmin/reports/listing/ shows `app_name`."""
+        page_types = super().decorate_paginated_queryset(page_types)
+        for item in page_types:
+            model = item.model_class()
+            item.app_name = model._meta.app_config.verbose_name if model else item.app_label
+        return page_types

@@ -17,6 +17,9 @@ from cms.reports import PageTypesUsageReport
 # API v3 lists only the images and documents the caller may see, and to anonymous callers only the
 # pages a resident can reach (cms/api_visibility.py).
 api_visibility.install()
+# The API docs and the OpenAPI description carry the site's name, not Wagtail's.
+api.title = f"{settings.WAGTAIL_SITE_NAME} 接口（API）"
+api.description = f"{settings.WAGTAIL_SITE_NAME}的公开内容接口：页面、公约版本、协商议事和表单。"
 
 urlpatterns = [
     # Before Wagtail's own report at the same address: this one stays in the user's scope.
