@@ -6,6 +6,7 @@ titles included, to anyone who may edit a page anywhere. The scope is what the
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from wagtail import hooks
+from wagtail.admin.views.reports.aging_pages import AgingPagesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.models import Page
 
@@ -49,3 +50,15 @@ class PageTypesUsageReport(PageTypesUsageReportView):
             model = item.model_class()
             item.app_name = model._meta.app_config.verbose_name if model else item.app_label
         return page_types
+
+
+class AgingPagesReport(AgingPagesView):
+    """Wagtail's aging pages report, with a page published by no user (a command, the demo)
+    shown as 系统 instead of the text None."""
+
+    def add_last_publisher_name_to_page(self, username_mapping, page):
+        if page.last_published_by in (None, "None"):
+            page.last_published_by = None
+        super().add_last_publisher_name_to_page(username_mapping, page)
+        if page.last_published_by is None:
+            page.last_published_by_user = "系统"

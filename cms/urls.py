@@ -12,7 +12,7 @@ from cms import api_visibility
 from cms.logins import authenticate_with_password
 from cms.media_access import serve_media
 from cms.printable import qr_code
-from cms.reports import PageTypesUsageReport
+from cms.reports import AgingPagesReport, PageTypesUsageReport
 
 # API v3 lists only the images and documents the caller may see, and to anonymous callers only the
 # pages a resident can reach (cms/api_visibility.py).
@@ -27,6 +27,12 @@ urlpatterns = [
     path(
         "admin/reports/page-types-usage/results/",
         PageTypesUsageReport.as_view(results_only=True),
+    ),
+    path("admin/reports/aging-pages/", AgingPagesReport.as_view(), name="gongzhi_aging_pages"),
+    path(
+        "admin/reports/aging-pages/results/",
+        AgingPagesReport.as_view(results_only=True),
+        name="gongzhi_aging_pages_results",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -115,6 +115,6 @@ def publish_first(menu_items, request, context):
             return
 
 
-@hooks.register("insert_editor_css")
+@hooks.register("insert_global_admin_css")
 def editor_css():
     return format_html('<link rel="stylesheet" href="{}">', static("cms/editor.css"))
