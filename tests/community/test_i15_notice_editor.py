@@ -57,6 +57,6 @@ def test_publish_is_the_default_action_for_a_committee_member(client, committee_
     # The default item comes first; the others follow inside the ▲ dropdown.
     assert (
         footer.index('name="action-publish"')
-        < footer.index("w-dropdown")
+        < footer.index('data-controller="w-dropdown"')
         < footer.index("保存草稿")
     )
