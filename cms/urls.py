@@ -12,11 +12,14 @@ from cms import api_visibility
 from cms.logins import authenticate_with_password
 from cms.media_access import serve_media
 from cms.printable import qr_code
-from cms.reports import PageTypesUsageReport
+from cms.reports import AgingPagesReport, PageTypesUsageReport
 
 # API v3 lists only the images and documents the caller may see, and to anonymous callers only the
 # pages a resident can reach (cms/api_visibility.py).
 api_visibility.install()
+# The API docs and the OpenAPI description carry the site's name, not Wagtail's.
+api.title = f"{settings.WAGTAIL_SITE_NAME} 接口（API）"
+api.description = f"{settings.WAGTAIL_SITE_NAME}的公开内容接口：页面、公约版本、协商议事和表单。"
 
 urlpatterns = [
     # Before Wagtail's own report at the same address: this one stays in the user's scope.
@@ -24,6 +27,12 @@ urlpatterns = [
     path(
         "admin/reports/page-types-usage/results/",
         PageTypesUsageReport.as_view(results_only=True),
+    ),
+    path("admin/reports/aging-pages/", AgingPagesReport.as_view(), name="gongzhi_aging_pages"),
+    path(
+        "admin/reports/aging-pages/results/",
+        AgingPagesReport.as_view(results_only=True),
+        name="gongzhi_aging_pages_results",
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -177,12 +177,17 @@ class DecisionAdmin(ScopedAdmin):
     list_display = (
         "title",
         "community",
-        "current_step",
+        "step",
         "resolution_published_on",
         "result_published_on",
     )
     list_filter = (("community", CommunityFilter),)
     search_fields = ("title", "summary")
+
+    def step(self, obj: Decision) -> str:
+        return obj.current_step
+
+    step.short_description = "当前步骤"
 
 
 class ConsultationRecordsGroup(ModelAdminGroup):

@@ -1,6 +1,7 @@
 """村务/居务公开: a community's notices, each shown for a 公示期 (display period)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +19,22 @@ from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
 
+CENTS = Decimal("0.01")
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
+
+
+class AmountBlock(blocks.DecimalBlock):
+    """An amount in 元, shown as 1,234.50 whatever was typed (1234.5, 1234, １２３４.５)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return None if value is None else value.quantize(CENTS)
+
+    def render_basic(self, value, context=None):
+        return "" if value is None else f"{value:,.2f}"
 
 
 class NoticeTableBlock(TypedTableBlock):
@@ -28,7 +44,7 @@ class NoticeTableBlock(TypedTableBlock):
         super().__init__(
             [
                 ("text", blocks.CharBlock(label="文字")),
-                ("amount", blocks.DecimalBlock(label="金额（元）", decimal_places=2)),
+                ("amount", AmountBlock(label="金额（元）")),
                 ("number", blocks.IntegerBlock(label="数量")),
                 ("date", blocks.DateBlock(label="日期")),
             ],

@@ -59,7 +59,7 @@ class CommunityRegister(models.Model):
         help_text="例如：户籍底册（2026年6月30日）、第十二届村民代表名册。",
     )
     as_of = models.DateField("数据截至日期", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(verbose_name="登记册历史", bases=[ActorSnapshot])
 

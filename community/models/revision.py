@@ -192,8 +192,8 @@ class CovenantRevision(VoteRecord):
     )
 
     withdrawn_reason = models.TextField("撤回理由", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(verbose_name="公约修订历史", bases=[ActorSnapshot])
     objects = CovenantRevisionQuerySet.as_manager()

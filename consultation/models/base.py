@@ -31,8 +31,8 @@ class Corrected(models.Model):
 
     corrected_at = models.DateTimeField("最近更正时间", null=True, blank=True, editable=False)
     correction_reason = models.TextField("更正理由", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         abstract = True

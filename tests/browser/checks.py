@@ -141,3 +141,42 @@ def small_targets(page, minimum: int = 24) -> list[str]:
             .map(el => el.outerHTML.slice(0, 120))""",
         minimum,
     )
+
+
+# Latin text that is not English UI: abbreviations residents know, file types, and identifiers.
+LATIN_ALLOWED = ("QR", "API", "URL", "ID", "PDF", "CSV", "XLSX", "PNG", "SVG", "Excel", "Wagtail")
+
+
+def latin_only_texts(page, allow: tuple[str, ...] = ()) -> list[str]:
+    """Visible texts of the page (text nodes, and the placeholder, aria-label and title of visible
+    elements) that have Latin letters and no Chinese: untranslated UI. Left out: text in code/pre,
+    URLs, e-mail addresses, numbers and dates, words of LATIN_ALLOWED, and `allow` (usernames).
+    Screen-reader-only text counts: it is the admin speaking too."""
+    return page.evaluate(
+        """allowed => {
+            const cjk = /[\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef]/;
+            const ignorable = new RegExp(
+                '(https?://\\\\S+|/[\\\\w./%?=&#-]*|[\\\\w.+-]+@[\\\\w.-]+|\\\\b(' +
+                allowed.map(w => w.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')).join('|') +
+                ')\\\\b|[\\\\d.,:%+×x-]+)', 'g');
+            const untranslated = t => /[A-Za-z]/.test(t.replace(ignorable, '')) && !cjk.test(t);
+            const shown = el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden';
+            const found = new Set();
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node; (node = walker.nextNode());) {
+                const parent = node.parentElement;
+                if (!parent || parent.closest('script, style, noscript, template, code, pre')) continue;
+                const text = node.textContent.replace(/\\s+/g, ' ').trim();
+                if (text && untranslated(text) && shown(parent)) found.add(text);
+            }
+            for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
+                if (!shown(el)) continue;
+                for (const name of ['placeholder', 'aria-label', 'title']) {
+                    const text = (el.getAttribute(name) || '').trim();
+                    if (text && untranslated(text)) found.add(`${name}="${text}"`);
+                }
+            }
+            return [...found];
+        }""",
+        [*LATIN_ALLOWED, *allow],
+    )

@@ -69,7 +69,7 @@ def test_finance_table_renders_as_an_accessible_table(client, xinghua):
     notice = NoticePage.objects.descendant_of(xinghua).get(slug="finance-q3")
     html = client.get(notice.url).content.decode()
     assert "<caption>第三季度收支明细（单位：元）</caption>" in html
-    assert '<th scope="col">项目</th>' in html and "<td>32400.50</td>" in html
+    assert '<th scope="col">项目</th>' in html and "<td>32,400.50</td>" in html
     assert 'role="region" aria-label="第三季度收支明细（单位：元）"' in html
 
 
