@@ -48,7 +48,7 @@ def test_committee_publishes_a_notice_and_a_resident_reads_it(
         admin.keyboard.press("Escape")  # closes the date picker
 
         body = admin.get_by_role("region", name="正文")
-        body.get_by_role("button", name="Insert a block").click()
+        body.get_by_role("button", name="插入内容块").click()
         body.get_by_role("option", name="正文", exact=True).click()
         body.get_by_role("textbox").first.fill(PARAGRAPH)
         # Draftail writes the block into the form's hidden input after a short debounce; publishing
