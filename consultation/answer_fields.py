@@ -43,6 +43,10 @@ class MobileField(forms.CharField):
     as its 11 ASCII digits."""
 
     default_validators = [MOBILE]
+    typed_length = 20  # what the box takes: 11 digits with the spaces and hyphens people type
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.typed_length)}
 
     def to_python(self, value):
         value = super().to_python(ascii_digits(value))

@@ -93,9 +93,11 @@ class CommunityFormBuilder(FormBuilder):
         )
 
     def create_mobile_field(self, field, options):
-        # 11 digits once read (MobileField); the box takes the spaces and hyphens people type.
-        attrs = {"inputmode": "tel", "autocomplete": "tel", "maxlength": "20"}
-        return MobileField(widget=forms.TextInput(attrs=attrs), **options)
+        return MobileField(
+            max_length=ANSWER_MAX_LENGTH["mobile"],  # once read: the box takes spaces and hyphens
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            **options,
+        )
 
     def create_number_field(self, field, options):
         return NumberField(**options)
@@ -279,15 +281,17 @@ class CommunityFormPage(AbstractEmailForm):
                 return CONSENT_OPTIONAL.format(label=f.label)
         return None
 
-    def community_for_check(self):
-        """The community this form belongs to (its parent), once it has a place in the tree."""
-        return self.get_parent() if self.path else None
-
-    def revision_problem(self, community) -> str | None:
+    def revision_problem(self, community=None) -> str | None:
         """Why the linked covenant revision may not be linked: it is another community's, whose
-        revision page would count this form's answers as its own."""
+        revision page would count this form's answers as its own. The community is the form's
+        parent, once it has a place in the tree (before that, the editor's chooser offers only the
+        parent's revisions: CommunityFormPageForm)."""
+        if self.covenant_revision_id is None:
+            return None
+        if community is None and self.path:
+            community = self.get_parent()
         revision = self.covenant_revision
-        if revision is None or community is None or revision.community_id == community.pk:
+        if community is None or revision.community_id == community.pk:
             return None
         return (
             f"只能关联{community.title}自己的公约修订；“{revision}”属于{revision.community.title}。"
@@ -320,7 +324,7 @@ class CommunityFormPage(AbstractEmailForm):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "截止时间应晚于开始时间。"})
-        if problem := self.revision_problem(self.community_for_check()):
+        if problem := self.revision_problem():
             raise ValidationError({"covenant_revision": problem})
         problem = self.publication_problem()
         if problem and self._going_live():
