@@ -292,6 +292,9 @@ FEEDBACK_OVERDUE_DAYS = 30
 # Anonymous form answers per client and window: (answers, seconds); "5/600" from the environment.
 _rate = env.str("FORM_RATE_LIMIT", default="5/600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
+# Form field types offered to committees beyond those that fit residents: "hidden" (隐藏字段) and
+# "url" (网址), e.g. "hidden,url". Fields already stored with these types work either way.
+FORM_EXTRA_FIELD_TYPES = env.list("FORM_EXTRA_FIELD_TYPES", default=[])
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # Proxies in front of the app that append to X-Forwarded-For (a load balancer and nginx: 2). The
 # client's address is the entry they added, never the leftmost one (cms/client.py),

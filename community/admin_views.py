@@ -96,7 +96,9 @@ def revision_detail(request, pk: int):
     covenant = CovenantPage.objects.get(pk=revision.covenant_id)
     diff, fines = _text_diff(revision)
     opinion_forms = [
-        (form, form.get_submissions().count()) for form in revision.opinion_forms.all()
+        # Only the community's own forms: a link set before the form's rule was kept counts nothing.
+        (form, form.get_submissions().count())
+        for form in revision.opinion_forms.descendant_of(revision.community)
     ]
     context = {
         "opinion_forms": opinion_forms,

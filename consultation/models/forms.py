@@ -4,14 +4,13 @@ they were given to."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.api import APIField
-from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.forms import FormBuilder, WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import (
     FORM_FIELD_CHOICES,
     AbstractEmailForm,
@@ -22,17 +21,30 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Revision
 
 from cms.text import displayable, validate_text
+from community.models import CovenantRevision
+from consultation.answer_fields import (
+    DateField,
+    DateTimeField,
+    FieldTypeSelect,
+    MobileField,
+    NumberField,
+    offered,
+)
 from consultation.answers import HONEYPOT, PAGE, Accepted, Answers, accept, check_open
 from consultation.ratelimit import client_key
+from consultation.rating import RATING_LABELS, rating_label
 
-MOBILE = RegexValidator(
-    r"^1[3-9]\d{9}$", "请填写 11 位手机号码，例如 13812341234。", code="invalid_mobile"
-)
-PERSONAL_TYPES = {"mobile"}  # plus any field labelled as a name, see asks_for_personal_data()
-NAME_WORDS = ("姓名", "名字", "联系人")
+PERSONAL_TYPES = {"mobile"}  # plus any field labelled as below, see asks_for_personal_data()
+NAME_WORDS = ("姓名", "名字", "联系人", "身份证", "证件号")
 CONSENT_REQUIRED = (
-    "表单收集姓名或手机号码，须添加一个“个人信息同意”字段，写明收集用途（个人信息保护法第十四条）。"
+    "表单收集姓名、手机号码或身份证号码，须添加一个“个人信息同意”字段，写明收集用途"
+    "（个人信息保护法第十四条）。"
 )
+CONSENT_OPTIONAL = (
+    "“{label}”须设为必填：这是个人信息同意字段，居民不勾选同意，就不能收集其个人信息"
+    "（个人信息保护法第十四条）。"
+)
+REQUIRED_HELP = "新添加的字段默认为必填：居民不填写这一项就不能提交。选“选填”，这一项可以不填。"
 
 FIELD_CHOICES = (
     *FORM_FIELD_CHOICES,
@@ -81,12 +93,20 @@ class CommunityFormBuilder(FormBuilder):
         )
 
     def create_mobile_field(self, field, options):
-        return forms.CharField(
-            validators=[MOBILE],
-            max_length=ANSWER_MAX_LENGTH["mobile"],
-            widget=forms.TextInput(attrs={"inputmode": "tel"}),
+        return MobileField(
+            max_length=ANSWER_MAX_LENGTH["mobile"],  # once read: the box takes spaces and hyphens
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             **options,
         )
+
+    def create_number_field(self, field, options):
+        return NumberField(**options)
+
+    def create_date_field(self, field, options):
+        return DateField(**options)
+
+    def create_datetime_field(self, field, options):
+        return DateTimeField(**options)
 
     def create_address_field(self, field, options):
         options.setdefault("help_text", "例如：银杏小区 3 幢 2 单元")
@@ -98,7 +118,7 @@ class CommunityFormBuilder(FormBuilder):
 
     def create_rating_field(self, field, options):
         return forms.TypedChoiceField(
-            choices=[(str(n), "★" * n) for n in range(1, 6)],
+            choices=[(str(n), f"{n} {label}") for n, label in RATING_LABELS.items()],
             coerce=int,
             widget=forms.RadioSelect,
             **options,
@@ -122,6 +142,62 @@ class CommunityFormBuilder(FormBuilder):
 class CommunityFormField(AbstractFormField):
     page = ParentalKey("CommunityFormPage", on_delete=models.CASCADE, related_name="form_fields")
     field_type = models.CharField("字段类型", max_length=16, choices=FIELD_CHOICES)
+
+    # 必填 as a named choice, not a checkbox that comes ticked: a member who clicks it "to make it
+    # required" would make the field optional.
+    panels = [
+        FieldPanel("label"),
+        FieldPanel("help_text"),
+        FieldPanel(
+            "required",
+            heading="是否必填",
+            help_text=REQUIRED_HELP,
+            widget=forms.RadioSelect(choices=[(True, "必填"), (False, "选填")]),
+        ),
+        FieldPanel(
+            "field_type",
+            classname="formbuilder-type",
+            required_on_save=True,
+            widget=FieldTypeSelect,
+        ),
+        FieldPanel("choices", classname="formbuilder-choices"),
+        FieldPanel("default_value", classname="formbuilder-default"),
+    ]
+
+    def clean(self) -> None:
+        super().clean()
+        if offered(self.field_type):
+            return
+        stored = CommunityFormField.objects.filter(pk=self.pk).values_list("field_type", flat=True)
+        if self.pk is None or stored.first() != self.field_type:
+            label = self.get_field_type_display()
+            raise ValidationError({"field_type": f"本站不提供“{label}”类型，请选择其他类型。"})
+
+
+class RequiredSummaryPanel(Panel):
+    """The field list in words: which fields residents must fill (必填) and which they may leave
+    (选填), as the form was last saved."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "consultation/admin/required_summary.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            fields = list(self.instance.form_fields.all()) if self.instance else []
+            context["required"] = [f.label for f in fields if f.required]
+            context["optional"] = [f.label for f in fields if not f.required]
+            return context
+
+
+class CommunityFormPageForm(WagtailAdminFormPageForm):
+    """The editor's form: a covenant revision is chosen among the form's own community's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chooser = self.fields.get("covenant_revision")
+        if chooser is not None and self.parent_page is not None:
+            chooser.queryset = CovenantRevision.objects.filter(community_id=self.parent_page.pk)
+            chooser.error_messages["invalid_choice"] = "只能关联本村（社区）自己的公约修订。"
 
 
 class CommunityFormPage(AbstractEmailForm):
@@ -150,11 +226,13 @@ class CommunityFormPage(AbstractEmailForm):
     )
 
     form_builder = CommunityFormBuilder
+    base_form_class = CommunityFormPageForm
 
     content_panels = [
         *AbstractEmailForm.content_panels,
         FieldPanel("purpose"),
         FieldPanel("intro"),
+        RequiredSummaryPanel(heading="必填与选填"),
         InlinePanel("form_fields", label="字段"),
         FieldPanel("thank_you_text"),
         MultiFieldPanel(
@@ -191,12 +269,33 @@ class CommunityFormPage(AbstractEmailForm):
         return any(f.field_type == "consent" for f in self.get_form_fields())
 
     def publication_problem(self) -> str | None:
-        """Why this form may not be public, if it may not: it asks for a name or a phone number
-        without a consent field (个人信息保护法第十四条). The fields are read from the instance, so
-        a revision being published, or the editor's unsaved fields, are what is judged."""
+        """Why this form may not be public, if it may not: it asks for a name, a phone or an ID
+        number without a consent field, or has a consent field marked 选填 (个人信息保护法第十四条;
+        the form builder asks for consent whatever the field says, so the committee's choice must
+        say so too). The fields are read from the instance, so a revision being published, or the
+        editor's unsaved fields, are what is judged."""
         if self.asks_for_personal_data() and not self.has_consent():
             return CONSENT_REQUIRED
+        for f in self.get_form_fields():
+            if f.field_type == "consent" and not f.required:
+                return CONSENT_OPTIONAL.format(label=f.label)
         return None
+
+    def revision_problem(self, community=None) -> str | None:
+        """Why the linked covenant revision may not be linked: it is another community's, whose
+        revision page would count this form's answers as its own. The community is the form's
+        parent, once it has a place in the tree (before that, the editor's chooser offers only the
+        parent's revisions: CommunityFormPageForm)."""
+        if self.covenant_revision_id is None:
+            return None
+        if community is None and self.path:
+            community = self.get_parent()
+        revision = self.covenant_revision
+        if community is None or revision.community_id == community.pk:
+            return None
+        return (
+            f"只能关联{community.title}自己的公约修订；“{revision}”属于{revision.community.title}。"
+        )
 
     def _going_live(self) -> bool:
         """Whether saving this instance makes it, or another revision of it, public: Wagtail's
@@ -225,6 +324,8 @@ class CommunityFormPage(AbstractEmailForm):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "截止时间应晚于开始时间。"})
+        if problem := self.revision_problem():
+            raise ValidationError({"covenant_revision": problem})
         problem = self.publication_problem()
         if problem and self._going_live():
             raise ValidationError(problem, code="consent_required")
@@ -313,6 +414,8 @@ class CommunityFormPage(AbstractEmailForm):
             key = name if current.get(name, (None,))[0] == label else f"{name}@{label}"
             if mask and field_type == "mobile":
                 value = mask_mobile(value)
+            if mask and field_type == "rating" and value not in (None, ""):
+                value = f"{value} {rating_label(value)}"  # on screen, what the rating means
             value = displayable(value)  # a row stored before text was checked still shows
             row[key] = ", ".join(value) if isinstance(value, list) else value
         return row

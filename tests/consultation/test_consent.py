@@ -143,7 +143,7 @@ def test_editor_publish_is_refused_with_the_message_and_keeps_the_draft(client, 
     data = form_data(fields, initial=2, slug="signup", **{"action-publish": "publish"})
     response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data, follow=True)
     html = response.content.decode()
-    assert response.status_code == 200 and "未发布：表单收集姓名或手机号码" in html
+    assert response.status_code == 200 and "未发布：表单收集姓名、手机号码或身份证号码" in html
     page = fresh(page)
     assert not page.live and page.get_latest_revision_as_object().form_fields.count() == 3
 

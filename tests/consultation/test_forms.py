@@ -211,7 +211,10 @@ def test_required_fields_are_marked_before_the_resident_answers(client, yinxing)
         re.sub(r"<[^>]+>", "", label): "（必填）" in label
         for label in re.findall(r"<label for=[^>]+>(.*?)</label>", html)
     }
-    labels = {text.replace("（必填）", ""): marked for text, marked in labels.items()}
+    labels = {
+        text.replace("（必填）", "").replace("（选填）", ""): marked
+        for text, marked in labels.items()
+    }
     assert labels["您的建议"] is True
     assert labels["手机号码"] is False and labels["满意度"] is False
     assert "标有" in html and "的项目必须填写" in html
