@@ -10,6 +10,6 @@ def consent_is_required(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consultation", "0012_history_reason_text")]
+    dependencies = [("consultation", "0013_timestamps_verbose_names")]
 
     operations = [migrations.RunPython(consent_is_required, migrations.RunPython.noop)]
