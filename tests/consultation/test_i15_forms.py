@@ -142,7 +142,7 @@ def test_a_stored_optional_consent_is_enforced_and_no_answer_is_lost(client, yin
 def test_the_data_migration_makes_stored_consent_required(yinxing):
     page = make_form(yinxing)
     CommunityFormField.objects.filter(page=page, field_type="consent").update(required=False)
-    migration = import_module("consultation.migrations.0013_consent_required")
+    migration = import_module("consultation.migrations.0014_consent_required")
     migration.consent_is_required(apps, None)
     assert CommunityFormField.objects.get(page=page, field_type="consent").required
 
