@@ -123,10 +123,12 @@ def test_the_public_vote_record_prints_the_quorum_basis():
     assert "达到法定人数：到会户代表 420 户 / 总户数 606 户" in html
 
 
-def test_the_published_covenant_states_its_quorum_basis(client, xinghua):
-    adopted = CovenantRevision.objects.filter(community=xinghua, stage="published").order_by("-pk")[
-        0
-    ]
-    assert adopted.quorum_basis
-    html = client.get(adopted.covenant.url).content.decode()
-    assert f"达到法定人数：{adopted.quorum_basis}" in html
+def test_the_published_versions_state_their_quorum_basis(client, xinghua):
+    """杏花村's 2023 version was carried by 420 of 606 households, with 430 of 1672 adults."""
+    adopted = CovenantRevision.objects.filter(community=xinghua, stage="published")
+    covenant = adopted[0].covenant
+    versions = client.get(covenant.url + "versions/").content.decode()
+    assert "达到法定人数：到会户代表 420 户 / 总户数 606 户" in versions
+    in_2023 = adopted.get(version_label="2023年修订")
+    page = client.get(f"{covenant.url}versions/{in_2023.pk}/").content.decode()
+    assert "达到法定人数：到会户代表 420 户 / 总户数 606 户" in page
