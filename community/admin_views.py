@@ -35,9 +35,10 @@ def _scoped(request, pk: int) -> CovenantRevision:
     return get_object_or_404(revisions, pk=pk)
 
 
-def _history(revision: CovenantRevision) -> list[dict]:
+def _history(revision: CovenantRevision) -> tuple[list[dict], dict]:
     """simple-history rows, oldest first, each with the fields it changed, read as the review
-    desk reads them (labels, 是/否, names, local times)."""
+    desk reads them (labels, 是/否, names, local times); and the titles of the objects their
+    foreign keys point at (the record's own among them)."""
     rows = list(
         revision.history.select_related("history_user").order_by("history_date", "history_id")
     )
@@ -47,16 +48,20 @@ def _history(revision: CovenantRevision) -> list[dict]:
     for previous, row in zip([None, *rows], rows, strict=False):
         changes = field_changes(entry, row, previous, titles) if previous is not None else []
         timeline.append({"row": row, "changes": changes})
-    return timeline
+    return timeline, titles
 
 
-def _field_rows(revision: CovenantRevision) -> list[tuple[str, list[tuple[str, object]]]]:
+def _field_rows(
+    revision: CovenantRevision, titles: dict | None = None
+) -> list[tuple[str, list[tuple[str, object]]]]:
+    """The record by stage, each value as text; `titles` names the objects its foreign keys
+    point at (review.history.related_titles), else each is looked up."""
     sections = []
     for heading, names in STAGE_FIELDS.items():
         rows = []
         for name in names:
             field = CovenantRevision._meta.get_field(name)
-            value = field_text(field, getattr(revision, name))
+            value = field_text(field, field.value_from_object(revision), titles)
             if value:
                 rows.append((field.verbose_name, value))
         if heading == "审议表决" and revision.quorum_basis:
@@ -99,6 +104,7 @@ def revision_detail(request, pk: int):
     revision = _scoped(request, pk)
     covenant = CovenantPage.objects.get(pk=revision.covenant_id)
     diff, fines = _text_diff(revision)
+    timeline, titles = _history(revision)
     context = {
         "opinion_forms": _opinion_forms(revision),
         "diff": diff,
@@ -106,9 +112,9 @@ def revision_detail(request, pk: int):
         "page_title": str(revision),
         "header_icon": "doc-full",
         "revision": revision,
-        "sections": _field_rows(revision),
+        "sections": _field_rows(revision, titles),
         "steps": [(step.name, step.label) for step in available_steps(revision, request.user)],
-        "timeline": _history(revision),
+        "timeline": timeline,
         "live_revision_id": covenant.live_revision_id,
         "live_matches_vote": revision.stage != Stage.PUBLISHED
         or covenant.live_revision_id == revision.voted_revision_id,

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from simple_history.models import ModelChange
+from wagtail.models import Revision
 
 from cms.display import object_text
 from community.models import CommunityPage
@@ -36,7 +37,10 @@ def related_titles(entry: VersionedModel, rows) -> dict:
                     wanted[field.related_model].add(value)
     titles = {}
     for model, ids in wanted.items():
-        for obj in model._default_manager.filter(pk__in=ids):
+        found = model._default_manager.filter(pk__in=ids)
+        if issubclass(model, Revision):  # named by when it was saved: not its whole text
+            found = found.only("pk", "created_at")
+        for obj in found:
             titles[(model, obj.pk)] = object_text(obj)
     return titles
 
