@@ -16,6 +16,8 @@ from simple_history.models import HistoricalChanges
 from simple_history.signals import pre_create_historical_record
 from wagtail.models import ModelLogEntry, PageLogEntry, Revision
 
+from cms.display import full_name, name_users_in_chinese_order
+
 REFUSED = (
     "该用户在记录中留有操作，审计记录须保留操作人，不能删除。"
     "如不再使用该账号，请编辑用户并取消“启用”（停用）。"
@@ -26,7 +28,7 @@ def actor_name(user) -> str:
     """How a history row names its actor: 李秀兰（weiyuan_xinghua）."""
     if user is None:
         return ""
-    full = f"{user.last_name}{user.first_name}"
+    full = full_name(user)
     return f"{full}（{user.get_username()}）" if full else user.get_username()
 
 
@@ -74,5 +76,6 @@ def _protect(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    name_users_in_chinese_order()
     pre_create_historical_record.connect(_snapshot, dispatch_uid="cms_history_actor_snapshot")
     pre_delete.connect(_protect, sender=get_user_model(), dispatch_uid="cms_history_protect_actor")

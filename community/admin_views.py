@@ -8,13 +8,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from cms.display import field_text
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
 from community.models.covenant import diff_articles
 from community.models.vote import VOTE_FIELDS
 from community.permissions import policy_for, within
 from community.register_admin import register_panel
+from community.review.history import field_changes, related_titles
+from community.review.registry import history_registry
 from community.steps import ProcedureError, may_take
-from community.transitions import FILING, START, available_steps, step_named
+from community.transitions import FILING, REVIEW, START, available_steps, step_named
 
 STAGE_FIELDS = {
     "征集民意": ["reason", "soliciting_started_on", "opinions_received", "opinions_summary"],
@@ -22,7 +25,6 @@ STAGE_FIELDS = {
     "审议表决": ["party_discussed_on", "party_body", *VOTE_FIELDS, "voted_revision"],
     "备案与公布": ["filing_authority", "filing_number", "filed_on", "version_label", "published_on", "effective_on"],
 }  # fmt: skip
-HIDDEN_IN_HISTORY = {"updated_at", "created_at", "id"}
 EDIT_THE_TEXT = {"no_draft", "draft_unchanged"}  # refusals whose remedy is in the page editor
 
 
@@ -33,35 +35,37 @@ def _scoped(request, pk: int) -> CovenantRevision:
     return get_object_or_404(revisions, pk=pk)
 
 
-def _history(revision: CovenantRevision) -> list[dict]:
-    """simple-history rows, oldest first, each with the fields it changed (diff_against)."""
+def _history(revision: CovenantRevision) -> tuple[list[dict], dict]:
+    """simple-history rows, oldest first, each with the fields it changed, read as the review
+    desk reads them (labels, 是/否, names, local times); and the titles of the objects their
+    foreign keys point at (the record's own among them)."""
     rows = list(
         revision.history.select_related("history_user").order_by("history_date", "history_id")
     )
+    entry = history_registry.for_model(CovenantRevision)
+    titles = related_titles(entry, rows)
     timeline = []
-    previous = None
-    for row in rows:
-        changes = []
-        if previous is not None:
-            delta = row.diff_against(previous, excluded_fields=HIDDEN_IN_HISTORY)
-            for change in delta.changes:
-                field = CovenantRevision._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+    for previous, row in zip([None, *rows], rows, strict=False):
+        changes = field_changes(entry, row, previous, titles) if previous is not None else []
         timeline.append({"row": row, "changes": changes})
-        previous = row
-    return timeline
+    return timeline, titles
 
 
-def _field_rows(revision: CovenantRevision) -> list[tuple[str, list[tuple[str, object]]]]:
+def _field_rows(
+    revision: CovenantRevision, titles: dict | None = None
+) -> list[tuple[str, list[tuple[str, object]]]]:
+    """The record by stage, each value as text; `titles` names the objects its foreign keys
+    point at (review.history.related_titles), else each is looked up."""
     sections = []
     for heading, names in STAGE_FIELDS.items():
         rows = []
         for name in names:
             field = CovenantRevision._meta.get_field(name)
-            display = getattr(revision, f"get_{name}_display", None)
-            value = display() if display else getattr(revision, name)
-            if value not in (None, ""):
+            value = field_text(field, field.value_from_object(revision), titles)
+            if value:
                 rows.append((field.verbose_name, value))
+        if heading == "审议表决" and revision.quorum_basis:
+            rows.append(("达到法定人数", revision.quorum_basis))
         if heading == "审议表决" and revision.meeting_kind:
             rows.append(("表决依据", "\n".join(p.citation for p in revision.legal_basis)))
         if rows:
@@ -86,6 +90,15 @@ def _text_diff(revision: CovenantRevision):
     return diff_articles(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
 
 
+def _opinion_forms(revision: CovenantRevision) -> list[tuple[object, int]]:
+    """The revision's 意见征集 forms, each with how many answers it received. Only the community's
+    own forms: a link set before the form's rule was kept counts nothing."""
+    return [
+        (form, form.get_submissions().count())
+        for form in revision.opinion_forms.descendant_of(revision.community)
+    ]
+
+
 def _edit_text_url(revision: CovenantRevision) -> str:
     """Where a draft's text is edited: the covenant's page editor."""
     return reverse("wagtailadmin_pages:edit", args=(revision.covenant_id,))
@@ -95,21 +108,17 @@ def revision_detail(request, pk: int):
     revision = _scoped(request, pk)
     covenant = CovenantPage.objects.get(pk=revision.covenant_id)
     diff, fines = _text_diff(revision)
-    opinion_forms = [
-        # Only the community's own forms: a link set before the form's rule was kept counts nothing.
-        (form, form.get_submissions().count())
-        for form in revision.opinion_forms.descendant_of(revision.community)
-    ]
+    timeline, titles = _history(revision)
     context = {
-        "opinion_forms": opinion_forms,
+        "opinion_forms": _opinion_forms(revision),
         "diff": diff,
         "fines": fines,
         "page_title": str(revision),
         "header_icon": "doc-full",
         "revision": revision,
-        "sections": _field_rows(revision),
+        "sections": _field_rows(revision, titles),
         "steps": [(step.name, step.label) for step in available_steps(revision, request.user)],
-        "timeline": _history(revision),
+        "timeline": timeline,
         "live_revision_id": covenant.live_revision_id,
         "live_matches_vote": revision.stage != Stage.PUBLISHED
         or covenant.live_revision_id == revision.voted_revision_id,
@@ -147,6 +156,11 @@ def revision_step(request, pk: int, step: str):
         "edit_text_url": _edit_text_url(revision) if found.stage == Stage.DRAFTING else None,
         "edit_text_refused": bool(refused & EDIT_THE_TEXT),
     }
+    if found is REVIEW:
+        # The reviewer's verdict is given where the proposed text and the opinions are shown.
+        context["verdict"] = True
+        context["diff"], context["fines"] = _text_diff(revision)
+        context["opinion_forms"] = _opinion_forms(revision)
     if found is FILING:
         # The reviewer files what was voted: the tallies, their warnings and the register they
         # were judged against, on the page where the filing is decided.

@@ -129,6 +129,12 @@ def submit_for_review(
     _not_before(day, revision.soliciting_started_on, "提请审核日期", "征集开始日期", "submitted_on")
     revision.draft_revision = draft
     revision.submitted_on = day
+    # A resubmission after a return awaits a new verdict: the returned one stays in the history,
+    # not on the record as if it were this draft's.
+    revision.reviewer = None
+    revision.reviewed_on = None
+    revision.review_opinion = ""
+    revision.review_passed = None
     revision.stage = Stage.REVIEW
     return _save(revision, user, reason or f"提请审核（草案版本 {draft.pk}）")
 

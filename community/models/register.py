@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cms.display import field_text, local_date
 from cms.history import ActorSnapshot
 from community.models.tree import CommunityPage
 from community.procedures import GroupSize, Register, Violation
@@ -272,9 +273,18 @@ class FieldChange:
     label: str
     old: object
     new: object
+    model_field: models.Field | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def old_text(self) -> str:
+        return _shown(self.model_field, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return _shown(self.model_field, self.new)
 
     def __str__(self) -> str:
-        return f"{self.label} {_shown(self.old)} → {_shown(self.new)}"
+        return f"{self.label} {self.old_text} → {self.new_text}"
 
 
 @dataclass(frozen=True)
@@ -305,14 +315,15 @@ class RegisterChange:
     def describe(self) -> str:
         changes = "、".join(str(c) for c in self.changes) or self.kind
         who = self.actor or "系统"
-        when = timezone.localtime(self.when)
-        return (
-            f"{when:%Y年%m月%d日} {who}：{self.what}{changes}；理由：{self.reason or '（未填写）'}"
-        )
+        when = local_date(timezone.localtime(self.when))
+        return f"{when} {who}：{self.what}{changes}；理由：{self.reason or '（未填写）'}"
 
 
-def _shown(value) -> str:
-    return "（空）" if value in (None, "") else str(value)
+def _shown(field: models.Field | None, value) -> str:
+    """A register value as the history shows it (cms.display.field_text: dates in one format)."""
+    if value in (None, ""):
+        return "（空）"
+    return field_text(field, value) if field is not None else str(value)
 
 
 def _label(model, name: str) -> str:
@@ -350,7 +361,12 @@ def register_history(community, *, since: datetime.datetime | None = None) -> li
                 shown = []
             old = previous if row.history_type == "~" else None
             changes = tuple(
-                FieldChange(_label(model, n), getattr(old, n) if old else None, getattr(row, n))
+                FieldChange(
+                    _label(model, n),
+                    getattr(old, n) if old else None,
+                    getattr(row, n),
+                    model._meta.get_field(n),
+                )
                 for n in shown
             )
             if row.history_type == "~" and not changes:

@@ -4,6 +4,8 @@ a deliberation, a 四议两公开 decision), with the one rule function that che
 VOTE_FIELD_ROWS is the one list of the tally's fields: the step form, the revision's record page,
 the API and the consultation records' admin panels all derive theirs from it."""
 
+from dataclasses import replace
+
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Panel
 
@@ -11,6 +13,7 @@ from community.law import Provision
 from community.models.register import register_of
 from community.procedures import (
     MEETING_LABELS,
+    REPRESENTATIVES,
     MatterKind,
     MeetingKind,
     Register,
@@ -19,6 +22,7 @@ from community.procedures import (
     VotePurpose,
     check_vote,
     legal_basis,
+    quorum,
 )
 
 # As the admin lays the tally out, a row each: the meeting, its dates, attendance, households,
@@ -140,6 +144,55 @@ class VoteRecord(models.Model):
                 matter=getattr(self, "matter", MatterKind.ORDINARY),
             )
         )
+
+    @property
+    def quorum_basis(self) -> str:
+        """The count the quorum was met on, as the public record states it, so that a vote
+        carried by its household representatives is not read as inquorate from its head count:
+        到会 N 人 / 应到 M 人, 到会户代表 N 户 / 总户数 M 户, or 到会代表 N 人 / 应到 M 人 at a
+        representatives' meeting. Which one is asked of the quorum rule itself
+        (community.procedures.quorum), each route alone; "" when no route was met or nothing
+        was counted."""
+        if not self.meeting_kind or self.present is None:
+            return ""
+        counts = {name: getattr(self, name) or 0 for name in COUNT_FIELDS}
+        vote = Vote(
+            meeting_kind=self.meeting_kind,
+            community_kind="urban" if self.meeting_kind.startswith("residents") else "village",
+            meeting_date=self.meeting_date,
+            purpose=self.vote_purpose,
+            **counts,
+        )
+        present, eligible = counts["present"], counts["eligible"]
+        if self.meeting_kind in REPRESENTATIVES:
+            by_persons = f"到会代表 {present} 人 / 应到 {eligible} 人"
+        else:
+            by_persons = f"到会 {present} 人 / 应到 {eligible} 人"
+        households, represented = counts["households"], counts["households_represented"]
+        groups = counts["group_representatives"]
+        routes = (  # (counted at all, the vote on this route alone, how the record says it)
+            (
+                eligible,
+                replace(vote, households_represented=0, group_representatives=0),
+                by_persons,
+            ),
+            (
+                households,
+                replace(vote, present=0, group_representatives=0),
+                f"到会户代表 {represented} 户 / 总户数 {households} 户",
+            ),
+            (
+                groups,
+                replace(vote, eligible=groups, households_represented=0),
+                f"到会 {present} 人 / 居民小组代表 {groups} 人",
+            ),
+        )
+        if vote.body_law is None:
+            return ""
+        for counted, alone, text in routes:
+            if counted and not quorum(alone):
+                return text
+        return ""
 
     @property
     def legal_basis_text(self) -> str:

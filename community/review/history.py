@@ -5,7 +5,6 @@ record that no longer exists still opens here with its last state."""
 
 from collections import defaultdict
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_safe
 from simple_history.models import ModelChange
 from wagtail.models import Revision
 
-from cms.history import actor_name
+from cms.display import object_text
 from community.models import CommunityPage
 from community.permissions import policy_for
 from community.review.registry import CHANGE_TYPES, VersionedModel, history_registry
@@ -26,7 +25,7 @@ def visible_history(entry: VersionedModel, user):
     return entry.history_model.objects.filter(**{f"{entry.community_field}__in": communities})
 
 
-def _related_titles(entry: VersionedModel, rows) -> dict:
+def related_titles(entry: VersionedModel, rows) -> dict:
     """Titles of every object a foreign key of these rows points at: one query per related model."""
     wanted = defaultdict(set)
     for name in entry.diff_fields():
@@ -38,17 +37,12 @@ def _related_titles(entry: VersionedModel, rows) -> dict:
                     wanted[field.related_model].add(value)
     titles = {}
     for model, ids in wanted.items():
-        for obj in model._default_manager.filter(pk__in=ids):
-            titles[(model, obj.pk)] = _describe(obj)
+        found = model._default_manager.filter(pk__in=ids)
+        if issubclass(model, Revision):  # named by when it was saved: not its whole text
+            found = found.only("pk", "created_at")
+        for obj in found:
+            titles[(model, obj.pk)] = object_text(obj)
     return titles
-
-
-def _describe(obj) -> str:
-    if isinstance(obj, Revision):
-        return f"{obj.object_str} · 第 {obj.pk} 号版本"
-    if isinstance(obj, AbstractBaseUser):
-        return actor_name(obj)
-    return getattr(obj, "title", None) or str(obj)
 
 
 def field_changes(
@@ -99,7 +93,7 @@ def history_view(request, model_key: str, object_id: int):
     )
     if not rows:
         raise Http404
-    titles = _related_titles(entry, rows)
+    titles = related_titles(entry, rows)
     latest = rows[-1]
     community = CommunityPage.objects.get(pk=getattr(latest, f"{entry.community_field}_id"))
     hide = not policy_for(request.user).may_see_personal_names(community)

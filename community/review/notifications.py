@@ -90,6 +90,26 @@ def notify(revision: CovenantRevision, kind: str, event_history_id: int) -> list
     return created
 
 
+# The stage each kind of notification asks its recipient to act in: once the revision has left
+# it (reviewed, resubmitted, filed, withdrawn), the task is done for every recipient.
+TASK_STAGE = {
+    Kind.REVIEW_REQUESTED: Stage.REVIEW,
+    Kind.FILING_REQUESTED: Stage.FILING,
+    Kind.DRAFT_RETURNED: Stage.DRAFTING,
+}
+
+
+def close_done_tasks(revision: CovenantRevision, stage: str, now=None) -> int:
+    """Mark read the revision's unread notifications whose task is done now that it is in
+    `stage`: they no longer wait on the admin home, nor go out in a digest."""
+    done = [kind for kind, waits_in in TASK_STAGE.items() if waits_in != stage]
+    return (
+        Notification.objects.unread()
+        .filter(revision=revision, kind__in=done)
+        .update(read_at=now or timezone.now())
+    )
+
+
 @receiver(post_create_historical_record, sender=CovenantRevision.history.model)
 def notify_on_stage_change(sender, instance, history_instance, **kwargs):
     if instance.imported:  # entering a past adoption asks nobody to act
@@ -100,6 +120,9 @@ def notify_on_stage_change(sender, instance, history_instance, **kwargs):
         .values_list("stage", flat=True)
         .first()
     )
+    if previous == history_instance.stage:
+        return
+    close_done_tasks(instance, history_instance.stage)
     kind = _event(previous, history_instance.stage)
     if kind is not None:
         notify(instance, kind, history_instance.history_id)

@@ -1,5 +1,6 @@
 """A field's value as text a reviewer can read (rich text without tags, JSON and StreamField
-content laid out line by line, choices by label), and a character-level diff of two such texts."""
+content laid out line by line, every other value through cms.display.field_text), and a
+character-level diff of two such texts."""
 
 import difflib
 import json
@@ -7,9 +8,10 @@ from dataclasses import dataclass
 from html import unescape as unescape_entities
 
 from django.db import models
-from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.fields import RichTextField, StreamField
+
+from cms.display import field_text
 
 EMPTY = "（空）"
 INLINE_LIMIT = 40  # longer or multi-line values are shown as a text diff
@@ -70,18 +72,7 @@ def readable(
         return _rich_text(str(value))
     if isinstance(field, models.JSONField):
         return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
-    if isinstance(field, models.ForeignKey):
-        title = (related_titles or {}).get((field.related_model, value))
-        return f"{title}（#{value}）" if title else f"#{value}"
-    if isinstance(field, models.BooleanField):
-        return "是" if value else "否"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, timezone.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+    return field_text(field, value, related_titles or {})
 
 
 @dataclass

@@ -231,7 +231,7 @@ def test_changes_inside_the_window_warn_outside_do_not(shiqiao, committee_shiqia
     group.save()
     (warning,) = register_warnings(shiqiao, meeting, _at(D(2026, 6, 25)))
     assert warning.code == "register_changed" and warning.warning
-    assert "2026年05月01日 王建国（weiyuan_shiqiao）" in warning.message
+    assert "2026年5月1日 王建国（weiyuan_shiqiao）" in warning.message
     assert f"18周岁以上人数 {group.adults + 6} → {group.adults}" in warning.message
     assert "理由：迁出" in warning.message
     # Recorded before the change: the vote was judged against the numbers before it.
