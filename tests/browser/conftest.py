@@ -8,10 +8,12 @@ what is missing; with GONGZHI_REQUIRE_BROWSER=1 (as in CI) that is an error inst
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -175,3 +177,67 @@ def screenshot():
         return path
 
     return take
+
+
+# Every admin page a browser test visits is read again at the test's end, as the user who visited
+# it, and must show no untranslated (Latin-only) text: so a journey that reaches a new admin page
+# checks its language without anyone remembering to. Issue 15 item 4.
+USERNAMES = ("admin", "weiyuan_xinghua", "weiyuan_shiqiao", "weiyuan_yinxing", "shenhe_liuxi",
+             "shenhe_dongcheng", "minzheng")  # fmt: skip
+ADMIN_PATH = re.compile(r"^/admin/(?!logout/|jsi18n/)")
+
+
+@pytest.fixture(autouse=True)
+def admin_pages_speak_chinese(request, monkeypatch):
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    from tests.browser.checks import latin_only_texts  # checks imports this module
+
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+    visits: list[tuple[object, dict, set[str]]] = []  # (context, its options, admin paths)
+
+    def recording_context(**options):
+        context = new_context(**options)
+        paths: set[str] = set()
+        visit = [context, options, paths]
+        visits.append(visit)
+
+        def on_navigation(frame):
+            url = urllib.parse.urlsplit(frame.url)
+            if frame.parent_frame is None and ADMIN_PATH.match(url.path):
+                paths.add(url.path + (f"?{url.query}" if url.query else ""))
+
+        context.on("page", lambda page: page.on("framenavigated", on_navigation))
+        close = context.close
+
+        def closing(**kwargs):
+            visit[0] = context.storage_state() if paths else None
+            close(**kwargs)
+
+        context.close = closing
+        return context
+
+    monkeypatch.setattr(browser, "new_context", recording_context)
+    yield
+    monkeypatch.undo()
+    found = {}
+    for state, options, paths in visits:
+        if not paths:
+            continue
+        if not isinstance(state, dict):  # a context the test left open
+            state = state.storage_state()
+        options = {**options, "storage_state": state}
+        options.pop("record_video_dir", None)
+        context = browser.new_context(**options)
+        page = context.new_page()
+        for path in sorted(paths):
+            response = page.goto(path)
+            if response is None or not response.ok:
+                continue
+            texts = latin_only_texts(page, allow=USERNAMES)
+            if texts:
+                found[path] = texts
+        context.close()
+    assert not found, f"untranslated text on admin pages: {found}"
