@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def chinese_notice(xinghua):
     index = NoticeIndexPage.objects.child_of(xinghua).get()
-    notice = NoticePage(title="关于春耕补贴的公示", slug="关于春耕补贴的公示", summary="春耕补贴名单")
+    notice = NoticePage(
+        title="关于春耕补贴的公示", slug="关于春耕补贴的公示", summary="春耕补贴名单"
+    )
     index.add_child(instance=notice)
     notice.save_revision().publish()
     return notice
