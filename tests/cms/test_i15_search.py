@@ -134,3 +134,19 @@ def test_an_attachments_title_is_found_and_a_renamed_one_by_its_new_title(xinghu
     document.title = "鹦鹉螺村务收支明细表"
     document.save()
     assert notice.url in [h.url for h in search("鹦鹉螺村务", xinghua)]
+
+
+@pytest.mark.parametrize("query", ["红白喜事", "背景和前", "财务收支", "议事室", "高空抛物"])
+def test_the_apis_search_finds_the_pages_the_site_finds(client, query):
+    site = {hit.page.pk for hit in search(query)}
+    assert site, query
+    api, offset = set(), 0
+    while True:
+        response = client.get("/api/v3/pages/", {"search": query, "limit": 20, "offset": offset})
+        assert response.status_code == 200
+        items = response.json()["items"]
+        api |= {item["id"] for item in items}
+        offset += 20
+        if not items or offset >= response.json()["count"]:
+            break
+    assert api == site
