@@ -33,14 +33,23 @@ class ChineseSearchable:
     def search_ngrams(self) -> str:
         return ngrams(" ".join(f"{title} {text}" for _, title, _, text in self.search_units()))
 
+    # Indexed by save() below, not on post_save (modelsearch's handler): a ClusterableModel sends
+    # post_save before it saves its child relations (an agenda's items, an experience's themes and
+    # tags), so the index held them as they were before. Deletions: `connect()`.
+    search_auto_update = False
+
     def save(self, *args, **kwargs):
-        """Index again once the page's child relations (an agenda's items, an experience's themes
-        and tags) are saved: Wagtail indexes on post_save, which a ClusterableModel sends before it
-        saves them, so the index held the items as they were before."""
         result = super().save(*args, **kwargs)
-        if kwargs.get("update_fields") is None:
-            reindex(self)
+        reindex(self)
         return result
+
+
+def reindex(page) -> None:
+    """Index the page as stored (as modelsearch does, never an editor's unsaved draft)."""
+    if page is not None and page.pk is not None:
+        stored = type(page).objects.filter(pk=page.pk).first()
+        if stored is not None:
+            index.insert_or_update_object(stored)
 
 
 class PartOfPageText:
@@ -49,11 +58,6 @@ class PartOfPageText:
 
     def indexed_pages(self) -> list:
         raise NotImplementedError
-
-
-def reindex(page) -> None:
-    if page is not None and page.pk is not None:
-        index.insert_or_update_object(page)
 
 
 def _record_changed(sender, instance, **kwargs):
@@ -73,9 +77,17 @@ def _document_changed(sender, instance, **kwargs):
             _record_changed(type(source), source)
 
 
+def _page_deleted(sender, instance, **kwargs):
+    index.remove_object(instance)
+
+
 def connect() -> None:
     """Keep the index of a page in step with the records and documents it shows (cms/apps.py)."""
     for model in apps.get_models():
+        if issubclass(model, ChineseSearchable):
+            post_delete.connect(
+                _page_deleted, sender=model, dispatch_uid=f"search-{model._meta.label}"
+            )
         if issubclass(model, PartOfPageText):
             post_save.connect(
                 _record_changed, sender=model, dispatch_uid=f"search-{model._meta.label}"

@@ -9,6 +9,7 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api_visibility
+from cms.api import install_problems
 from cms.logins import authenticate_with_password
 from cms.media_access import serve_media
 from cms.printable import qr_code
@@ -17,6 +18,8 @@ from cms.reports import PageTypesUsageReport
 # API v3 lists only the images and documents the caller may see, and to anonymous callers only the
 # pages a resident can reach (cms/api_visibility.py).
 api_visibility.install()
+# Its validation errors (422) in Chinese, with a code per field (cms/api.py).
+install_problems(api)
 
 urlpatterns = [
     # Before Wagtail's own report at the same address: this one stays in the user's scope.

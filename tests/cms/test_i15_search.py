@@ -150,3 +150,10 @@ def test_the_apis_search_finds_the_pages_the_site_finds(client, query):
         if not items or offset >= response.json()["count"]:
             break
     assert api == site
+
+
+def test_a_draft_saved_in_the_editor_is_not_searchable(xinghua):
+    notice = NoticePage.objects.descendant_of(xinghua).get(slug="hongbai")
+    notice.summary = "草稿里的鹦鹉螺补充说明"
+    notice.save_revision()
+    assert not search("鹦鹉螺补", xinghua)
