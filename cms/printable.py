@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import segno
 from django.http import Http404, HttpResponse
+from django.utils.encoding import uri_to_iri
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -60,6 +61,7 @@ class PrintableMixin(RoutablePageMixin):
             page=self,
             self=self,
             page_url=url,
+            page_iri=uri_to_iri(url),  # printed for people to read: 村务公开, not %E6%9D%91…
             qr=mark_safe(qr_svg(url, scale=3)),
             base_template="print_base.html",
             printing=True,

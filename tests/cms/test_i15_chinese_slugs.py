@@ -43,7 +43,8 @@ def test_a_chinese_slug_notice_has_its_qr_codes_and_print_view(client, chinese_n
     url = chinese_notice.url
     assert "关于春耕补贴的公示" in unquote(url)
     assert client.get(url).status_code == 200
-    assert client.get(f"{url}print/").status_code == 200
+    footer = client.get(f"{url}print/").content.decode().split('class="print-footer"')[1]
+    assert f"http://testserver{unquote(url)}" in footer  # readable, not %E5%85%B3…
     png = client.get(f"{url}qr.png")
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert _decoded(png) == [f"http://testserver{url}"]
