@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import segno
 from django.http import Http404, HttpResponse
-from django.utils.encoding import uri_to_iri
 from django.template.response import TemplateResponse
+from django.utils.encoding import uri_to_iri
 from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Site
