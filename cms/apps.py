@@ -12,10 +12,11 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         # The cache's signal handlers name Wagtail's models: importable once the registry is ready.
-        from cms import cache, history
+        from cms import cache, history, searchable
 
         cache.connect()
         history.connect()
+        searchable.connect()
         # Wagtail's admin views (its reports, the form submissions, our audit log) need the app
         # registry too. Every one of them writes CSV through SpreadsheetExportMixin, so routing
         # that one method through cms.exports covers Wagtail's own exports as well as ours.

@@ -5,10 +5,12 @@
 """
 
 import io
+from urllib.parse import quote
 
 import segno
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.encoding import uri_to_iri
 from django.utils.safestring import mark_safe
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Site
@@ -33,6 +35,14 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return buffer.getvalue()
 
 
+def download_disposition(name: str, ascii_name: str) -> str:
+    """`attachment` naming the file `name` (RFC 6266 `filename*`, which may be Chinese) with an
+    ASCII `filename` beside it for clients that read only that one."""
+    if name.isascii():
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=utf-8''{quote(name)}"
+
+
 class PrintableMixin(RoutablePageMixin):
     """Adds print/, qr.svg and qr.png under the page's URL.
 
@@ -51,6 +61,7 @@ class PrintableMixin(RoutablePageMixin):
             page=self,
             self=self,
             page_url=url,
+            page_iri=uri_to_iri(url),  # printed for people to read: 村务公开, not %E6%9D%91…
             qr=mark_safe(qr_svg(url, scale=3)),
             base_template="print_base.html",
             printing=True,
@@ -65,7 +76,9 @@ class PrintableMixin(RoutablePageMixin):
         else:
             response = HttpResponse(qr_png(url), content_type="image/png")
         if request.GET.get("download"):
-            response["Content-Disposition"] = f'attachment; filename="qr-{self.slug}.{fmt}"'
+            response["Content-Disposition"] = download_disposition(
+                f"qr-{self.slug}.{fmt}", ascii_name=f"qr-{self.pk}.{fmt}"
+            )
         return response
 
 
@@ -76,10 +89,15 @@ def qr_code(request, page_path: str, fmt: str):
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
+    root = site.root_page.localized.specific
     components = [c for c in page_path.split("/") if c]
-    page = site.root_page.localized.specific.route(request, components).page
-    if page.get_url(request) != f"/{page_path}" or not isinstance(page, PrintableMixin):
-        raise Http404  # a sub-route (versions/…) or a page that has no notice-board QR code
+    page = root.route(request, components).page
+    # Compared as stored (`url_path`, decoded like `page_path`), not with the page's URL, which is
+    # percent-encoded for a Chinese slug: the route must end at the page itself.
+    if page.url_path != root.url_path + "".join(f"{c}/" for c in components):
+        raise Http404  # a sub-route (versions/…)
+    if not isinstance(page, PrintableMixin):
+        raise Http404  # a page that has no notice-board QR code
     if not is_reachable(page):
         raise Http404
     return page.qr_response(request, fmt)

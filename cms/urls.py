@@ -9,6 +9,7 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import api_visibility
+from cms.api import install_problems
 from cms.logins import authenticate_with_password
 from cms.media_access import serve_media
 from cms.printable import qr_code
@@ -20,6 +21,8 @@ api_visibility.install()
 # The API docs and the OpenAPI description carry the site's name, not Wagtail's.
 api.title = f"{settings.WAGTAIL_SITE_NAME} 接口（API）"
 api.description = f"{settings.WAGTAIL_SITE_NAME}的公开内容接口：页面、公约版本、协商议事和表单。"
+# Its validation errors (422) in Chinese, with a code per field (cms/api.py).
+install_problems(api)
 
 urlpatterns = [
     # Before Wagtail's own report at the same address: this one stays in the user's scope.

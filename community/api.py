@@ -7,7 +7,7 @@ import datetime
 from django.db import models
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import ValidationError
 from pydantic import Field, create_model
 
 from cms.api import MAX_ID, PROBLEMS, PageId
@@ -197,7 +197,8 @@ def diff(request: HttpRequest, page_id: PageId, query: Query[DiffQuery]):
     by_id = {v.pk: v for v in covenant.versions()}
     for name, value in (("from", query.from_), ("to", query.to)):
         if value not in by_id:
-            raise HttpError(422, f"{name}: 版本 {value} 不是这份公约已公布的版本。")
+            raise ValidationError([{"type": "unknown_version", "loc": ["query", name],
+                                    "msg": f"版本 {value} 不是这份公约已公布的版本。"}])  # fmt: skip
     old, new = by_id[query.from_], by_id[query.to]
     result = covenant.diff_between(old, new)
     return {

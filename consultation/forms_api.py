@@ -6,6 +6,7 @@ through the same pipeline as the site's form (consultation.answers); this module
 import datetime
 import functools
 from dataclasses import asdict
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,19 +69,8 @@ class SubmissionOut(Schema):
     id: int
 
 
-class FieldError(Schema):
-    field: str | None
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[FieldError] = []
-
-
-def _problem(status: int, title: str, detail: str) -> JsonResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def _problem(status: int, title: str, detail: str, **extra) -> JsonResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
@@ -159,10 +149,10 @@ def form_schema(request: HttpRequest, page_id: PageId):
         400: ProblemSchema,
         403: ProblemSchema,
         404: ProblemSchema,
-        409: ErrorOut,
+        409: ProblemSchema,
         415: ProblemSchema,
         422: ProblemSchema,
-        429: ErrorOut,
+        429: ProblemSchema,
     },
     url_name="form_submit",
     summary="Answer a form",
@@ -177,9 +167,14 @@ def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
     result = accept(page, answers, client_key(request), request.user, API)
     if isinstance(result, Accepted):
         return Status(201, {"id": result.submission.pk})
-    body = {"detail": result.message, "errors": [asdict(e) for e in result.errors]}
-    if result.retry_after is None:
-        return Status(result.status, body)
-    response = JsonResponse(body, status=result.status)
-    response["Retry-After"] = str(result.retry_after)
+    # problem+json like every other error of the API, with the refusal's code and field errors
+    response = _problem(
+        result.status,
+        HTTPStatus(result.status).phrase,
+        result.message,
+        code=str(result.code),
+        errors=[asdict(e) for e in result.errors],
+    )
+    if result.retry_after is not None:
+        response["Retry-After"] = str(result.retry_after)
     return response

@@ -195,7 +195,8 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         return self._units_of(self.text_in_force)
 
     def _units_of(self, text: "CovenantPage"):
-        yield ("", self.title, self.search_kind, plain(text.preamble))
+        chapters = " ".join(f"{c.label} {c.title}" for c in text.outline() if c.title)
+        yield ("", self.title, self.search_kind, f"{plain(text.preamble)} {chapters}".strip())
         for article in text.articles():
             title = f"{self.title} {article.label}"
             yield (f"#{article.label}", title, "公约条文", plain(article.html))

@@ -144,6 +144,7 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
                 parts.append(block.value.caption or "")
                 parts.extend(str(col["heading"]) for col in block.value.columns)
                 parts.extend(str(cell) for row in block.value.rows for cell in row)
+        parts.extend(block.value.title for block in self.attachments if block.value)
         return " ".join(parts)
 
     @property

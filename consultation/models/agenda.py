@@ -146,8 +146,18 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
     search_fields = [*Page.search_fields, *ChineseSearchable.chinese_search_fields]
 
     def search_text(self) -> str:
+        """What the page shows: the agenda, its materials, and the public part of its published
+        records and updates (each saved record indexes the agenda again, cms.searchable)."""
         items = [f"{item.title} {item.description}" for item in self.agenda_items.all()]
-        return " ".join([self.background, self.place, *items])
+        records = Deliberation.objects.published().filter(agenda=self)
+        updates = attach_files(list(ImplementationUpdate.objects.published().filter(agenda=self)))
+        return " ".join([
+            self.get_form_display(), self.urgent_reason if self.urgent else "", self.place,
+            self.background, *(str(p.value["category"]) for p in self.parties), *items,
+            *(block.value.title for block in self.materials if block.value),
+            *(text for record in records for text in record.public_text()),
+            *(text for update in updates for text in update.public_text()),
+        ])  # fmt: skip
 
     api_fields = [
         APIField("status"),

@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import StreamField
 
 from cms.history import ActorSnapshot
+from cms.searchable import PartOfPageText
 from community.blocks import APIDocumentChooserBlock, APIImageChooserBlock
 from community.models.vote import VoteRecord, vote_panel
 from community.procedures import VotePurpose, as_validation_error
@@ -43,7 +44,7 @@ def agenda_community(agenda):
     return agenda.get_parent().get_parent().specific
 
 
-class Deliberation(PublicRecord, VoteRecord):
+class Deliberation(PartOfPageText, PublicRecord, VoteRecord):
     """协商记录: who came, who said what (by category), and what was agreed."""
 
     # A consultation may vote on any matter (no covenant authorisation needed), and a vote that
@@ -104,6 +105,19 @@ class Deliberation(PublicRecord, VoteRecord):
             self.community = agenda_community(self.agenda)
         super().save(*args, **kwargs)
 
+    def indexed_pages(self) -> list:
+        return [self.agenda] if self.agenda_id else []
+
+    def public_text(self) -> list[str]:
+        """What the agenda's page shows of this record (never a speaker's name), for its search."""
+        return [
+            *(a["category"] for a in self.public_attendance()),
+            *(f"{o['speaker_category']} {o['summary']}" for o in self.public_opinions()),
+            self.outcome,
+            self.correction_reason if self.corrected_at else "",
+            self.get_meeting_kind_display() if self.has_vote else "",
+        ]
+
     def public_opinions(self) -> list[dict]:
         """Opinions as the public and the API may see them: category, stance and summary, no name."""
         return [
@@ -122,7 +136,7 @@ class Deliberation(PublicRecord, VoteRecord):
         ]
 
 
-class ImplementationUpdate(PublicRecord):
+class ImplementationUpdate(PartOfPageText, PublicRecord):
     """落实反馈: what has been done about the outcome, published one by one."""
 
     class Status(models.TextChoices):
@@ -166,6 +180,18 @@ class ImplementationUpdate(PublicRecord):
 
     def __str__(self) -> str:
         return f"{self.agenda.title} · {self.date:%Y-%m-%d} {self.get_status_display()}"
+
+    def indexed_pages(self) -> list:
+        return [self.agenda] if self.agenda_id else []
+
+    def public_text(self) -> list[str]:
+        """What the agenda's page shows of this update (with `document_files` from
+        attach_files), for its search."""
+        return [
+            self.text,
+            self.correction_reason if self.corrected_at else "",
+            *(d.title for d in getattr(self, "document_files", [])),
+        ]
 
     def save(self, *args, **kwargs):
         if self.agenda_id:

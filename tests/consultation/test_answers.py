@@ -195,4 +195,8 @@ def test_api_retry_after_follows_the_window(client, yinxing, settings, monkeypat
     for _ in range(2):
         response = client.post(url, {"answers": good(page)}, content_type="application/json")
     assert response.status_code == 429 and response["Retry-After"] == "90"
-    assert response.json() == {"detail": "稍后再试。", "errors": []}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank", "title": "Too Many Requests", "status": 429,
+        "detail": "稍后再试。", "code": "rate_limited", "errors": [],
+    }  # fmt: skip
