@@ -314,6 +314,8 @@ class CommunityFormPage(AbstractEmailForm):
             if mask and field_type == "mobile":
                 value = mask_mobile(value)
             value = displayable(value)  # a row stored before text was checked still shows
+            if isinstance(value, bool):  # a consent, on screen and in the export alike
+                value = "是" if value else "否"
             row[key] = ", ".join(value) if isinstance(value, list) else value
         return row
 

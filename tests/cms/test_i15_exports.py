@@ -207,3 +207,10 @@ def test_any_name_gives_a_file_a_system_can_save(name):
     ascii_name, utf8 = names(exports.csv_response(name, ["a"], []))
     assert not set('/\\:*?"<>|\x00') & set(utf8) and utf8.endswith(".csv")
     assert ascii_name.endswith(".csv")
+
+
+def test_the_answer_list_shows_consent_as_the_export_writes_it(client, answered, superuser):
+    client.force_login(superuser)
+    response = client.get(f"/admin/forms/submissions/{answered.pk}/")
+    row = response.context["data_rows"][0]["fields"]
+    assert row[-1] == "是" and "True" not in response.content.decode().split("<tbody")[-1]
