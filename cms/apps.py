@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     """The project itself: wires the page cache's invalidation (cms/cache.py) in every process,
     including management commands such as publish_scheduled, and sends every CSV export of the
-    admin through the one export writer (cms/exports.py), and has every admin text field refuse
+    admin, CSV and XLSX, through the one export writer (cms/exports.py), and has every admin text field refuse
     bad text (cms/text.py)."""
 
     name = "cms"
@@ -18,13 +18,14 @@ class CmsConfig(AppConfig):
         history.connect()
         searchable.connect()
         # Wagtail's admin views (its reports, the form submissions, our audit log) need the app
-        # registry too. Every one of them writes CSV through SpreadsheetExportMixin, so routing
-        # that one method through cms.exports covers Wagtail's own exports as well as ours.
+        # registry too. Every one of them writes CSV and XLSX through SpreadsheetExportMixin, so
+        # routing those two methods through cms.exports covers Wagtail's own exports as well as ours.
         from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-        from cms.exports import spreadsheet_csv_response
+        from cms import exports
 
-        SpreadsheetExportMixin.write_csv_response = spreadsheet_csv_response
+        SpreadsheetExportMixin.write_csv_response = exports.write_csv_response
+        SpreadsheetExportMixin.write_xlsx_response = exports.write_xlsx_response
         # Wagtail's admin forms, as above: registered before any admin form class is built.
         from cms.text import check_admin_text_fields
 

@@ -289,8 +289,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 CONSULTATION_NOTICE_DAYS = env.int("CONSULTATION_NOTICE_DAYS", default=3)
 # Days after which an agenda with no new implementation update is flagged on the dashboard.
 FEEDBACK_OVERDUE_DAYS = 30
-# Anonymous form answers per client and window: (answers, seconds); "5/600" from the environment.
-_rate = env.str("FORM_RATE_LIMIT", default="5/600").split("/")
+# Accepted form answers per form and client address in one window: (answers, seconds), "60/3600"
+# from the environment. A village answers from behind one carrier address (40 residents in an hour
+# at a meeting); a script sending hundreds is stopped at 60. Refused answers do not count
+# (consultation/ratelimit.py; docs/consultations.md).
+_rate = env.str("FORM_RATE_LIMIT", default="60/3600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
 # Form field types offered to committees beyond those that fit residents: "hidden" (隐藏字段) and
 # "url" (网址), e.g. "hidden,url". Fields already stored with these types work either way.

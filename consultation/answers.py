@@ -21,7 +21,7 @@ from django.http import QueryDict
 
 from cms.text import INVALID_TEXT_MESSAGE, displayable, text_problem
 from cms.visibility import is_reachable
-from consultation.ratelimit import take
+from consultation import ratelimit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -46,9 +46,10 @@ class Code(StrEnum):
 class Surface:
     """How one surface words each refusal, and the HTTP status it answers it with.
 
-    Messages are templates: {detail} is the page's own sentence (when it opens or closed), {minutes}
-    the wait before answering again. A code with no status is answered 200: the page is shown again
-    with what the resident typed."""
+    Messages are templates: {detail} is the page's own sentence (when it opens or closed); for the
+    rate limit, {minutes} is the wait before answering again (what is left of the window), {limit}
+    and {period} the limit it met (FORM_RATE_LIMIT: 60 份, 1 小时). A code with no status is
+    answered 200: the page is shown again with what the resident typed."""
 
     name: str
     messages: dict[Code, str]
@@ -61,7 +62,10 @@ API = Surface(
         Code.CLOSED: "{detail}",
         Code.LOGIN_REQUIRED: "本表单需要登录后填写。",
         Code.HONEYPOT: "提交未被接受。",
-        Code.RATE_LIMITED: "提交太频繁，请稍后再试。",
+        Code.RATE_LIMITED: (
+            "提交太频繁：本网络地址 {period}内已提交 {limit} 份回答。这份回答没有保存，"
+            "请约 {minutes} 分钟后再试。"
+        ),
         Code.INVALID: "请检查填写的内容。",
         Code.UNKNOWN_FIELD: "请检查填写的内容。",
     },
@@ -81,7 +85,11 @@ PAGE = Surface(
         Code.CLOSED: "{detail}",
         Code.LOGIN_REQUIRED: "本表单需要登录后填写，请联系村(居)委会。",
         Code.HONEYPOT: "提交未被接受：请不要填写“请勿填写”一栏。",
-        Code.RATE_LIMITED: "提交太频繁，请稍后（约 {minutes} 分钟）再试。已提交的内容不受影响。",
+        # True whatever was sent before: this answer was not saved; the earlier ones stay.
+        Code.RATE_LIMITED: (
+            "提交太频繁：本网络地址 {period}内已提交 {limit} 份回答（同一村的居民可能共用一个"
+            "网络地址）。这份回答没有保存，请约 {minutes} 分钟后再提交。"
+        ),
         # The form itself says what is wrong, next to each field.
         Code.INVALID: "",
         Code.UNKNOWN_FIELD: "",
@@ -169,14 +177,23 @@ class Refused:
     form: BaseForm | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
-def wait_seconds() -> int:
-    """How long a client that hit the limit waits: the whole window, since it is not sliding."""
-    return settings.FORM_RATE_LIMIT[1]
+def period_words(seconds: int) -> str:
+    """A window as a resident reads it: 1 小时, 10 分钟, 90 秒."""
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} 小时"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} 分钟"
+    return f"{seconds} 秒"
 
 
 def _refuse(code: Code, surface: Surface, detail: str = "", **extra: Any) -> Refused:
-    minutes = math.ceil(wait_seconds() / 60)
-    message = surface.messages[code].format(detail=detail, minutes=minutes)
+    limit, window = settings.FORM_RATE_LIMIT
+    message = surface.messages[code].format(
+        detail=detail,
+        minutes=math.ceil((extra.get("retry_after") or window) / 60),
+        limit=limit,
+        period=period_words(window),
+    )
     return Refused(code, message, surface.statuses.get(code, 200), **extra)
 
 
@@ -239,12 +256,18 @@ def accept(
     if answers.honeypot:
         error = FieldError(HONEYPOT, Code.HONEYPOT, FIELD_MESSAGES[Code.HONEYPOT])
         return _refuse(Code.HONEYPOT, surface, field=HONEYPOT, errors=(error,), form=form)
-    if not take(f"form:{page.pk}:{client}"):
-        return _refuse(Code.RATE_LIMITED, surface, retry_after=wait_seconds(), form=form)
+    # Asked before validation (a script at the limit costs no form work); counted only once the
+    # answer is stored, so a refused one, however often sent, never makes a resident wait.
+    key = f"form:{page.pk}:{client}"
+    retry_after = ratelimit.wait(key)
+    if retry_after is not None:
+        return _refuse(Code.RATE_LIMITED, surface, retry_after=retry_after, form=form)
     valid = form.is_valid()
     bad_text = _bad_text(answers)
     errors = bad_text or _form_errors(form, answers.named)
     if errors:
         code = Code.UNKNOWN_FIELD if valid and not bad_text else Code.INVALID
         return _refuse(code, surface, errors=errors, form=form)
-    return Accepted(page.process_form_submission(form))
+    submission = page.process_form_submission(form)
+    ratelimit.count(key)
+    return Accepted(submission)

@@ -1,10 +1,17 @@
-"""A fixed-window counter per client: in the cache when every worker shares it (CACHE_URL points at
-Redis or Memcached), else in the database (RateCounter), so that several gunicorn workers with
-their own local-memory caches still count one limit. The client is the address the configured
-number of trusted proxies saw (TRUSTED_PROXY_COUNT), never an entry a client can write itself."""
+"""A fixed-window counter of accepted answers per client: in the cache when every worker shares it
+(CACHE_URL points at Redis or Memcached), else in the database (RateCounter), so that several
+gunicorn workers with their own local-memory caches still count one limit. The client is the
+address the configured number of trusted proxies saw (TRUSTED_PROXY_COUNT), never an entry a
+client can write itself.
+
+Only answers that were stored count (count() after the answer is saved): a resident who sent the
+form empty or mistyped a mobile number has given nothing, and is not made to wait for it. A window
+opens with the first answer counted and lasts FORM_RATE_LIMIT's seconds; wait() says how long is
+left of it once its answers are used up (docs/consultations.md, the rate limit)."""
 
 import datetime
 import hashlib
+import math
 
 from django.apps import apps
 from django.conf import settings
@@ -26,29 +33,62 @@ def shared_cache() -> bool:
     return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
-def take(key: str) -> bool:
-    """Count one use of `key`; False once FORM_RATE_LIMIT uses fell in the current window."""
+def _short(key: str) -> str:
+    """A key stays one short row, whatever a client claims to be."""
+    return hashlib.sha256(key.encode()).hexdigest() if len(key) > 200 else key
+
+
+def wait(key: str) -> int | None:
+    """Seconds until `key` may answer again when its window's answers are used up, else None."""
     limit, window = settings.FORM_RATE_LIMIT
-    if len(key) > 200:  # a key stays one short row, whatever a client claims to be
-        key = hashlib.sha256(key.encode()).hexdigest()
-    used = _count_in_cache(key, window) if shared_cache() else _count_in_database(key, window)
-    return used <= limit
+    key = _short(key)
+    used, ends = _read_cache(key) if shared_cache() else _read_database(key)
+    if used < limit:
+        return None
+    left = (ends - timezone.now()).total_seconds() if ends else window
+    return max(1, min(window, math.ceil(left)))
 
 
-def _count_in_cache(key: str, window: int) -> int:
+def count(key: str) -> None:
+    """Count one accepted answer of `key` in its window (opening one if none is open)."""
+    window = settings.FORM_RATE_LIMIT[1]
+    key = _short(key)
+    if shared_cache():
+        _count_in_cache(key, window)
+    else:
+        _count_in_database(key, window)
+
+
+def _read_cache(key: str) -> tuple[int, datetime.datetime | None]:
+    values = cache.get_many([key, f"{key}:ends"])
+    ends = values.get(f"{key}:ends")
+    return values.get(key, 0), datetime.datetime.fromtimestamp(ends, datetime.UTC) if ends else None
+
+
+def _count_in_cache(key: str, window: int) -> None:
+    # The window's end is written by whoever opens it (add() is atomic), then the count rises.
+    cache.add(f"{key}:ends", timezone.now().timestamp() + window, timeout=window)
     cache.add(key, 0, timeout=window)
     try:
-        return cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
-        return 1
 
 
-def _count_in_database(key: str, window: int) -> int:
+def _counters():
+    # The models import the answer pipeline, which imports this module: looked up, not imported.
+    return apps.get_model("consultation", "RateCounter").objects
+
+
+def _read_database(key: str) -> tuple[int, datetime.datetime | None]:
+    row = _counters().filter(key=key, expires_at__gt=timezone.now())
+    return row.values_list("count", "expires_at").first() or (0, None)
+
+
+def _count_in_database(key: str, window: int) -> None:
     """The same window in RateCounter: each increment is one UPDATE … SET count = count + 1, so
     concurrent workers never lose one."""
-    # The models import the answer pipeline, which imports this module: looked up, not imported.
-    counters = apps.get_model("consultation", "RateCounter").objects
+    counters = _counters()
     now = timezone.now()
     with transaction.atomic():
         if not counters.filter(key=key, expires_at__gt=now).update(count=F("count") + 1):
@@ -59,4 +99,3 @@ def _count_in_database(key: str, window: int) -> int:
             )
             if not created:  # another worker opened the window just now
                 counters.filter(key=key).update(count=F("count") + 1)
-        return counters.filter(key=key).values_list("count", flat=True).get()

@@ -1,6 +1,7 @@
 from collections import OrderedDict
 
 from wagtail.contrib.forms.views import SubmissionsListView
+from wagtail.models import Page
 
 
 class CommunitySubmissionsListView(SubmissionsListView):
@@ -26,3 +27,10 @@ class CommunitySubmissionsListView(SubmissionsListView):
             self._current = self.form_page.current_fields()
         row = self.form_page.answer_row(item, self._labels, mask=False, current=self._current)
         return OrderedDict((field, row.get(field)) for field in self.list_export)
+
+    def export_name(self) -> str:
+        """The export's name (cms/exports.py adds the date): 杏花村-停车难题意见征集-答复."""
+        community = Page.objects.filter(pk=self.form_page.get_parent().pk).values_list(
+            "title", flat=True
+        )
+        return f"{community.first() or ''}-{self.form_page.title}-答复".lstrip("-")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from cms.exports import spreadsheet_csv_response
+from cms import exports
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("cms", "community", "consultation", "home")
@@ -92,16 +92,22 @@ def test_lint_imports_keeps_the_contracts():
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_csv_is_written_only_by_the_export_writer():
-    """Every CSV goes through cms/exports.py, which neutralises formulas (docs/review-desk.md);
-    Wagtail's own exports reach it through SpreadsheetExportMixin, wired in cms/apps.py."""
+def test_csv_and_xlsx_are_written_only_by_the_export_writer():
+    """Every CSV and XLSX goes through cms/exports.py, which neutralises formulas and writes local
+    times, 是/否 and a BOM (docs/review-desk.md); Wagtail's own exports reach it through
+    SpreadsheetExportMixin, wired in cms/apps.py."""
     writer = ROOT / "cms" / "exports.py"
     found = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in _sources(*APPS)
         if path != writer
         for n, line in enumerate(path.read_text().splitlines(), 1)
-        if "import csv" in line or "csv.writer" in line or "csv.DictWriter" in line
+        if "import csv" in line
+        or "csv.writer" in line
+        or "csv.DictWriter" in line
+        or "openpyxl" in line
+        or "Workbook(" in line
     ]
     assert found == []
-    assert SpreadsheetExportMixin.write_csv_response is spreadsheet_csv_response
+    assert SpreadsheetExportMixin.write_csv_response is exports.write_csv_response
+    assert SpreadsheetExportMixin.write_xlsx_response is exports.write_xlsx_response

@@ -131,13 +131,6 @@ class AuditLogView(ReportView):
         "user": "操作人",
         "reason": "原因",
     }
-    custom_value_preprocess = {
-        **ReportView.custom_value_preprocess,
-        datetime.datetime: {
-            ReportView.FORMAT_CSV: lambda v: v.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-            ReportView.FORMAT_XLSX: lambda v: v.astimezone().replace(tzinfo=None),
-        },
-    }
 
     def dispatch(self, request, *args, **kwargs):
         policy_for(request.user).require_desk()
@@ -148,8 +141,11 @@ class AuditLogView(ReportView):
         first = next(iter(history_registry))
         return {**super().get_filterset_kwargs(), "queryset": first.history_model.objects.none()}
 
-    def get_filename(self):
-        return f"audit-log-{datetime.date.today():%Y-%m-%d}"
+    def export_name(self) -> str:
+        """审计日志, or 审计日志-杏花村 when one community is chosen (cms/exports.py adds the date)."""
+        chosen = getattr(self.filters.form, "cleaned_data", {}) if self.filters else {}
+        community = chosen.get("community")
+        return f"审计日志-{community.title}" if community else "审计日志"
 
     def get_filtered_queryset(self):
         self.entries = list(history_registry)

@@ -66,7 +66,7 @@ def report_data(communities, period: figures.Period, today: datetime.date) -> di
     }
 
 
-def _csv_rows(data: dict) -> list[list]:
+def _rows(data: dict) -> list[list]:
     """The report's sections one under another, each with its own heading row, an empty row between."""
     rows = [["指标", "数值"]]
     rows += [[label, "—" if value is None else value] for _key, label, value in data["figures"]]
@@ -83,11 +83,11 @@ def _csv_rows(data: dict) -> list[list]:
     return rows
 
 
-def _csv_response(data: dict, scope_label: str) -> HttpResponseBase:
+def _export(fmt: str, data: dict, scope_label: str) -> HttpResponseBase:
     period = data["period"]
-    header = ["统计期间", f"{period.start:%Y-%m-%d}", f"{period.end:%Y-%m-%d}", scope_label]
-    filename = f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-    return exports.csv_response(filename, header, [[], *_csv_rows(data)])
+    header = ["统计期间", period.start, period.end, scope_label]
+    filename = f"统计报表-{scope_label}-{period.start:%Y-%m-%d}至{period.end:%Y-%m-%d}"
+    return exports.response(fmt, filename, header, [[], *_rows(data)])
 
 
 @require_safe
@@ -109,8 +109,8 @@ def report_view(request):
             communities = communities.filter(path__startswith=township.path)
             scope_label = township.title
     data = report_data(communities, period, today)
-    if request.GET.get("export") == "csv":
-        return _csv_response(data, scope_label)
+    if request.GET.get("export") in (exports.CSV, exports.XLSX):
+        return _export(request.GET["export"], data, scope_label)
     half_years = [default, default.previous_half_year()]
     half_years.append(half_years[-1].previous_half_year())
     if period.previous_half_year() not in half_years:

@@ -417,6 +417,8 @@ class CommunityFormPage(AbstractEmailForm):
             if mask and field_type == "rating" and value not in (None, ""):
                 value = f"{value} {rating_label(value)}"  # on screen, what the rating means
             value = displayable(value)  # a row stored before text was checked still shows
+            if isinstance(value, bool):  # a consent, on screen and in the export alike
+                value = "是" if value else "否"
             row[key] = ", ".join(value) if isinstance(value, list) else value
         return row
 

@@ -79,10 +79,10 @@ def test_export_writes_a_formula_as_text(
 
 
 def test_the_file_is_named_for_any_characters():
-    response = csv_response("居民意见-2026.csv", ["a"], [["b"]])
+    response = csv_response("居民意见-2026", ["a"], [["b"]])
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''%E5%B1%85" in disposition
+    assert disposition.startswith('attachment; filename="export-2026.csv";')
+    assert "filename*=UTF-8''%E5%B1%85" in disposition
     assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 

@@ -142,10 +142,12 @@ def test_a_honeypot_does_not_use_up_the_limit(yinxing, settings):
     assert isinstance(accept(page, Answers.from_json(good(page)), "10.0.0.1", ANONYMOUS), Accepted)
 
 
-def test_the_limit_is_asked_before_validation(yinxing, settings):
+def test_the_limit_is_asked_before_validation_and_counts_only_stored_answers(yinxing, settings):
     settings.FORM_RATE_LIMIT = (1, 600)
     page = make_form(yinxing)
     assert accept(page, Answers.from_json({}), "10.0.0.1", ANONYMOUS).code == Code.INVALID
+    assert accept(page, Answers.from_json({}), "10.0.0.1", ANONYMOUS).code == Code.INVALID
+    assert isinstance(accept(page, Answers.from_json(good(page)), "10.0.0.1", ANONYMOUS), Accepted)
     assert accept(page, Answers.from_json({}), "10.0.0.1", ANONYMOUS).code == Code.RATE_LIMITED
 
 

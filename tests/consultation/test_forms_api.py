@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from consultation.models import CommunityFormSubmission
+from tests.consultation.test_bad_text import answers as good_answers
 from tests.consultation.test_forms import make_form
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +78,9 @@ def test_rate_limited_is_429_with_retry_after(client, yinxing, settings):
     settings.FORM_RATE_LIMIT = (2, 600)
     page = make_form(yinxing)
     for _ in range(2):
-        submit(client, page, {})
-    response = submit(client, page, {})
+        assert submit(client, page, {}).status_code == 422  # refused: not counted
+        assert submit(client, page, good_answers(page)).status_code == 201
+    response = submit(client, page, good_answers(page))
     assert response.status_code == 429 and response["Retry-After"] == "600"
 
 
