@@ -38,7 +38,10 @@ def search(query: str, root=None, limit: int = 50) -> list[Hit]:
     exact_hits: list[Hit] = []
     near_hits: list[Hit] = []
     hit_pages = Page.objects.filter(pk__in=[p.pk for p in found]).specific().order_by("path")
-    for page in label_places(hit_pages, root=root):
+    hit_pages = label_places(hit_pages, root=root)
+    for model in {type(page) for page in hit_pages}:
+        model.prepare_for_search([page for page in hit_pages if type(page) is model])
+    for page in hit_pages:
         page_url = page.url
         for anchor, title, kind, text in page.search_units():
             haystack = f"{title} {text}".lower()

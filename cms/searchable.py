@@ -25,6 +25,11 @@ class ChineseSearchable:
     def search_text(self) -> str:
         return ""
 
+    @classmethod
+    def prepare_for_search(cls, pages: list) -> None:
+        """Load at once what search_text() reads for each of `pages` (a results page shows up to
+        fifty hits; a model whose text comes from other rows overrides this)."""
+
     def search_units(self):
         """(anchor, title, kind, plain text) for each place on the page a hit can link to."""
         yield ("", self.title, self.search_kind, plain(self.search_text()))

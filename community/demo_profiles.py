@@ -366,7 +366,7 @@ PROFILES: dict[str, Profile] = {
             ),
             low_income(
                 "银杏社区2026年第三季度低保对象审核结果公示",
-                0,
+                -40,  # posted in October: the board has a past notice too
                 "经入户调查和民主评议，拟新增低保对象 2 户 3 人。",
                 [("孙*芳", "银杏苑3幢", 2, "2380.00"), ("钱*明", "桂花里11幢", 1, "1190.00")],
             ),

@@ -1,9 +1,11 @@
 """Consultation agendas (协商议程) and the index that lists them."""
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -145,12 +147,30 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
     search_kind = "协商议题"
     search_fields = [*Page.search_fields, *ChineseSearchable.chinese_search_fields]
 
+    @classmethod
+    def prepare_for_search(cls, pages: list) -> None:
+        """The items, published records and updates of many agendas in three queries."""
+        prefetch_related_objects(pages, "agenda_items")
+        records, updates = defaultdict(list), defaultdict(list)
+        for record in Deliberation.objects.published().filter(agenda__in=pages):
+            records[record.agenda_id].append(record)
+        found = ImplementationUpdate.objects.published().filter(agenda__in=pages)
+        for update in attach_files(list(found)):
+            updates[update.agenda_id].append(update)
+        for page in pages:
+            page._search_records, page._search_updates = records[page.pk], updates[page.pk]
+
     def search_text(self) -> str:
         """What the page shows: the agenda, its materials, and the public part of its published
         records and updates (each saved record indexes the agenda again, cms.searchable)."""
         items = [f"{item.title} {item.description}" for item in self.agenda_items.all()]
-        records = Deliberation.objects.published().filter(agenda=self)
-        updates = attach_files(list(ImplementationUpdate.objects.published().filter(agenda=self)))
+        if not hasattr(self, "_search_records"):
+            type(self).prepare_for_search([self])
+        # Read once: a later call on this page reads the records as they are then.
+        records, updates = (
+            self.__dict__.pop("_search_records"),
+            self.__dict__.pop("_search_updates"),
+        )
         return " ".join([
             self.get_form_display(), self.urgent_reason if self.urgent else "", self.place,
             self.background, *(str(p.value["category"]) for p in self.parties), *items,
