@@ -28,3 +28,33 @@ def test_admin_reports_refuse_a_user_without_admin_access(home, url):
     response = client.get(url)
     assert response.status_code in (302, 403)
     assert not response.content or b"<table" not in response.content
+
+
+HUGE = "1" + "0" * 30  # an amount a slip of the keyboard (or a paste) can type
+
+
+def test_an_amount_too_long_for_two_decimals_is_refused_in_the_editor():
+    """AmountBlock quantizes to cents in Decimal's 28 digits: a longer amount was accepted, then
+    every load of the notice (its page, its editor) raised InvalidOperation."""
+    from django.core.exceptions import ValidationError
+
+    from community.models.notice import AmountBlock
+
+    block = AmountBlock()
+    with pytest.raises(ValidationError):
+        block.clean(block.value_from_datadict({"amount": HUGE}, {}, "amount"))
+
+
+def test_a_stored_amount_too_long_for_two_decimals_still_renders():
+    from community.models.notice import NoticeTableBlock
+
+    table = NoticeTableBlock()
+    value = table.to_python(
+        {
+            "caption": "收支明细",
+            "columns": [{"type": "amount", "heading": "收入"}],
+            "rows": [{"values": [HUGE]}, {"values": ["1200.5"]}],
+        }
+    )
+    html = table.render(value)
+    assert "1,200.50" in html and "1,000,000,000,000,000,000,000,000,000,000.00" in html
