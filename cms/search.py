@@ -38,7 +38,13 @@ def search(query: str, root=None, limit: int = 50) -> list[Hit]:
     exact_hits: list[Hit] = []
     near_hits: list[Hit] = []
     hit_pages = Page.objects.filter(pk__in=[p.pk for p in found]).specific().order_by("path")
-    for page in label_places(hit_pages, root=root):
+    hit_pages = label_places(hit_pages, root=root)
+    by_type: dict[type, list] = {}
+    for page in hit_pages:
+        by_type.setdefault(type(page), []).append(page)
+    for model, pages_of_type in by_type.items():
+        model.prepare_search_units(pages_of_type)
+    for page in hit_pages:
         page_url = page.url
         for anchor, title, kind, text in page.search_units():
             haystack = f"{title} {text}".lower()

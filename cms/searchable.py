@@ -33,6 +33,12 @@ class ChineseSearchable:
     def search_ngrams(self) -> str:
         return ngrams(" ".join(f"{title} {text}" for _, title, _, text in self.search_units()))
 
+    @classmethod
+    def prepare_search_units(cls, pages: list) -> None:
+        """Read what `search_units()` of these pages needs, for all of them at once (the search's
+        hits, cms/search.py): a type whose text spans other tables overrides this, so that a
+        search costs the same number of queries however many pages it finds."""
+
     # Indexed by save() below, not on post_save (modelsearch's handler): a ClusterableModel sends
     # post_save before it saves its child relations (an agenda's items, an experience's themes and
     # tags), so the index held them as they were before. Deletions: `connect()`.

@@ -58,3 +58,17 @@ def test_a_stored_amount_too_long_for_two_decimals_still_renders():
     )
     html = table.render(value)
     assert "1,200.50" in html and "1,000,000,000,000,000,000,000,000,000,000.00" in html
+
+
+@pytest.mark.django_db
+def test_a_search_costs_the_same_queries_however_many_agendas_it_finds(
+    django_assert_max_num_queries,
+):
+    """The search reads each hit's text to cut its excerpt: an agenda's text spans its items,
+    records and updates, read for all the hits at once (81 queries for 25 agendas before)."""
+    from cms.search import search
+
+    with django_assert_max_num_queries(30):
+        hits = search("议题背景")
+    assert len(hits) >= 20
+    assert all(type(hit.page).__name__ == "ConsultationPage" for hit in hits)
