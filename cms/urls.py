@@ -5,8 +5,10 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from cms import api_visibility
 from cms.api import install_problems
@@ -24,8 +26,10 @@ api.description = f"{settings.WAGTAIL_SITE_NAME}的公开内容接口：页面�
 # Its validation errors (422) in Chinese, with a code per field (cms/api.py).
 install_problems(api)
 
-urlpatterns = [
-    # Before Wagtail's own report at the same address: this one stays in the user's scope.
+# Before Wagtail's own reports at the same addresses: these stay in the user's scope. Mounted
+# beside wagtailadmin_urls, so they take its login check themselves (an anonymous visitor is sent
+# to the login, not answered 403).
+_reports = [
     path("admin/reports/page-types-usage/", PageTypesUsageReport.as_view()),
     path(
         "admin/reports/page-types-usage/results/",
@@ -37,6 +41,10 @@ urlpatterns = [
         AgingPagesReport.as_view(results_only=True),
         name="gongzhi_aging_pages_results",
     ),
+]
+
+urlpatterns = [
+    *decorate_urlpatterns(_reports, require_admin_access),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),

@@ -1,7 +1,7 @@
 """村务/居务公开: a community's notices, each shown for a 公示期 (display period)."""
 
 import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +20,8 @@ from cms.searchable import ChineseSearchable
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
 
 CENTS = Decimal("0.01")
+# Up to 9,999,999,999,999.99 元: an amount longer than that is a slip of the keyboard or a paste.
+AMOUNT_DIGITS = 15
 BODY_FEATURES = ["h3", "h4", "bold", "italic", "link", "ol", "ul", "document-link"]
 
 
@@ -27,11 +29,15 @@ class AmountBlock(blocks.DecimalBlock):
     """An amount in 元, shown as 1,234.50 whatever was typed (1234.5, 1234, １２３４.５)."""
 
     def __init__(self, **kwargs):
-        super().__init__(decimal_places=2, **kwargs)
+        super().__init__(decimal_places=2, max_digits=AMOUNT_DIGITS, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
-        return None if value is None else value.quantize(CENTS)
+        if value is None or not value.is_finite():
+            return value
+        # In a context as wide as the amount (Decimal's default holds 28 digits): a longer amount
+        # stored before the editor refused it still loads, instead of raising InvalidOperation.
+        return value.quantize(CENTS, context=Context(prec=max(28, value.adjusted() + 4)))
 
     def render_basic(self, value, context=None):
         return "" if value is None else f"{value:,.2f}"
