@@ -3,6 +3,10 @@
 import pytest
 from django.template.loader import render_to_string
 
+from cms.display import local_datetime
+from community import transitions as t
+from tests.community.covenant_helpers import article, chapter, edit_draft, make_covenant
+
 
 @pytest.mark.parametrize("template", ["404.html", "500.html", "400.html", "403.html"])
 def test_error_pages_carry_the_configured_site_name(settings, template):
@@ -22,3 +26,45 @@ def test_pages_without_a_trail_carry_the_configured_site_name(client, settings, 
     settings.WAGTAIL_SITE_NAME = "清河区村务公开"
     html = client.get("/search/").content.decode()
     assert "共治" not in html.split("</header>")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("search=%00", "invalid_characters"),
+        ("search=%ED%A0%80", "invalid_encoding"),
+        ("offset=99999999999999999999", "out_of_range"),
+        ("search=" + "a" * 2001, "too_long"),
+    ],
+)
+def test_api_input_guard_speaks_like_every_other_api_error(client, home, query, code):
+    """`?search=%00` on the API answered `detail: "Invalid parameters"`, `msg: "NUL or lone
+    surrogate"` while a 422 (`?offset=abc`) answers in Chinese with code, field and message: a
+    client reads every refused parameter the same way, whichever layer refused it."""
+    response = client.get(f"/api/v3/pages/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert {"type", "title", "status"} <= problem.keys() and problem["status"] == 400
+    assert not problem["detail"].isascii()
+    [error] = problem["errors"]
+    assert error["type"] == error["code"] == code
+    assert error["field"] is not None
+    assert not error["msg"].isascii() and error["message"] == error["msg"]
+
+
+@pytest.mark.django_db
+def test_a_submission_reason_names_the_draft_by_its_time_not_its_id(shiqiao, committee_shiqiao):
+    """The revision's timeline read "提请审核（草案版本 21）": a Wagtail revision's id, which no
+    committee member or reviewer can look up. The draft is named by when it was saved, as the
+    record's 草案 field is."""
+    covenant = make_covenant(shiqiao, committee_shiqiao)
+    rev = t.start_revision(covenant, committee_shiqiao, reason="新增垃圾分类条款")
+    rev = t.begin_drafting(rev, committee_shiqiao)
+    edit_draft(covenant, committee_shiqiao, [chapter("c1", "总则", article("a1", "新条文。"))])
+    t.submit_for_review(rev, committee_shiqiao)
+    covenant.refresh_from_db()
+    reason = rev.history.latest("history_id").history_change_reason
+    assert str(covenant.latest_revision.pk) not in reason
+    assert local_datetime(covenant.latest_revision.created_at) in reason
