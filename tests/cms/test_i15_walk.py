@@ -1,8 +1,12 @@
 """Defects found walking issue 15's journeys on a production-like server (DEBUG off, gunicorn)."""
 
+import io
+
+import openpyxl
 import pytest
 from django.template.loader import render_to_string
 
+from cms import exports
 from cms.display import local_datetime
 from community import transitions as t
 from tests.community.covenant_helpers import article, chapter, edit_draft, make_covenant
@@ -68,3 +72,15 @@ def test_a_submission_reason_names_the_draft_by_its_time_not_its_id(shiqiao, com
     reason = rev.history.latest("history_id").history_change_reason
     assert str(covenant.latest_revision.pk) not in reason
     assert local_datetime(covenant.latest_revision.created_at) in reason
+
+
+def test_an_xlsx_names_its_sheet_for_what_it_holds():
+    """Every XLSX opened in Excel on a tab named "Sheet1": the one English word of the file. The
+    sheet carries the file's name, within Excel's 31 characters and without the characters Excel
+    refuses in a sheet name ([]:*?/\\)."""
+    response = exports.xlsx_response("杏花村-意见[征集]:2026/12/02", ["姓名"], [["李秀兰"]])
+    [sheet] = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets
+    assert sheet.title == "杏花村-意见征集20261202"
+    long = exports.xlsx_response("统" * 40, ["姓名"], [])
+    [sheet] = openpyxl.load_workbook(io.BytesIO(b"".join(long.streaming_content))).worksheets
+    assert sheet.title == "统" * 31
