@@ -4,10 +4,12 @@ import io
 
 import openpyxl
 import pytest
+from django import forms
 from django.template.loader import render_to_string
 
 from cms import exports
 from cms.display import local_datetime
+from cms.text import INVALID_TEXT_MESSAGE, check_text_fields
 from community import transitions as t
 from tests.community.covenant_helpers import article, chapter, edit_draft, make_covenant
 
@@ -84,3 +86,16 @@ def test_an_xlsx_names_its_sheet_for_what_it_holds():
     long = exports.xlsx_response("统" * 40, ["姓名"], [])
     [sheet] = openpyxl.load_workbook(io.BytesIO(b"".join(long.streaming_content))).worksheets
     assert sheet.title == "统" * 31
+
+
+def test_nul_in_a_field_gets_one_message_in_plain_chinese():
+    """A NUL in a resident's answer showed two errors: Django's "不允许是用空字符串。" (its
+    catalogue's garbled "Null characters are not allowed": it says "empty string", with a typo)
+    above ours. Our text check covers NUL, so it is the only one."""
+
+    class Answer(forms.Form):
+        text = forms.CharField()
+
+    form = Answer(data={"text": "路灯\x00坏了"})
+    check_text_fields(form)
+    assert form.errors["text"] == [INVALID_TEXT_MESSAGE]
