@@ -60,6 +60,11 @@ VALIDATION_MESSAGES = {
     "model_attributes_type": "应为对象。",
     "value_error": "取值无效。",
     "assertion_error": "取值无效。",
+    # Refused before validation by cms/input_guard.py (400), in the same shape.
+    "invalid_characters": "含有无法处理的字符（NUL 或不成对的代理项）。",
+    "invalid_encoding": "不是有效的 UTF-8 编码。",
+    "out_of_range": "数值超出范围。",
+    "too_long": "太长，最多 {max_length} 个字符。",
 }
 VALIDATION_DETAIL = "请求的参数或内容有误，见 errors。"
 

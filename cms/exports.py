@@ -140,11 +140,17 @@ def csv_response(
     return response
 
 
-def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A workbook of one sheet: the header, then the rows, each cell as cell() writes it; text
-    stays text even when it reads like a formula, dates are dates in local time."""
+def sheet_title(name: str) -> str:
+    """A sheet named for what it holds (the file's name), as Excel allows: at most 31
+    characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "", name)[:31] or "数据"
+
+
+def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]], title: str = "数据") -> bytes:
+    """A workbook of one sheet named `title`: the header, then the rows, each cell as cell()
+    writes it; text stays text even when it reads like a formula, dates are dates in local time."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Sheet1")
+    sheet = workbook.create_sheet(title=sheet_title(title))
 
     def cells(values: Sequence[Any]) -> Iterator[WriteOnlyCell]:
         for value in values:
@@ -168,7 +174,9 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
 def xlsx_response(
     filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
 ) -> FileResponse:
-    response = FileResponse(io.BytesIO(xlsx_bytes(header, rows)), content_type=XLSX_CONTENT_TYPE)
+    response = FileResponse(
+        io.BytesIO(xlsx_bytes(header, rows, title=filename)), content_type=XLSX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = attachment(f"{filename}.xlsx")
     return response
 

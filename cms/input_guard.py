@@ -36,6 +36,7 @@ from django.utils.datastructures import MultiValueDictKeyError
 from wagtail.api.v3.errors import problem_response
 from wagtail.api.v3.urls import api
 
+from cms.api import VALIDATION_DETAIL, chinese_error
 from cms.ids import MAX_ID
 from cms.text import INVALID_TEXT
 
@@ -135,7 +136,12 @@ def _query_errors(request) -> list[dict]:
         if any(_beyond(v, MAX_BIGINT) for v in values)
     ]
     errors += [
-        {"type": "too_long", "loc": ["query", key], "msg": f"over {MAX_QUERY_VALUE} characters"}
+        {
+            "type": "too_long",
+            "loc": ["query", key],
+            "msg": f"over {MAX_QUERY_VALUE} characters",
+            "ctx": {"max_length": MAX_QUERY_VALUE},
+        }
         for key, values in request.GET.lists()
         if len(key) > MAX_QUERY_VALUE or any(len(v) > MAX_QUERY_VALUE for v in values)
     ]
@@ -171,7 +177,9 @@ class InputGuardMiddleware:
             errors = _api_problem(request)
         if errors:
             if on_api:
-                return problem_response(status=400, detail="Invalid parameters", errors=errors)
+                return problem_response(
+                    status=400, detail=VALIDATION_DETAIL, errors=[chinese_error(e) for e in errors]
+                )
             raise BadRequest(
                 "; ".join(f"{e['type']} {e['loc'][0]} {e['loc'][1][:40]!r}" for e in errors)
             )

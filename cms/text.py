@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.widgets import AdminAutoHeightTextInput
@@ -47,11 +48,21 @@ def displayable(value: Any) -> Any:
     return value
 
 
+def refuse_bad_text(field) -> None:
+    """This form field refuses bad text with our one message. Django's own NUL check is dropped:
+    validate_text covers NUL, and Django's zh-hans message for it is garbled ("不允许是用空字符串"),
+    so a NUL showed two errors, one of them wrong."""
+    field.validators = [
+        v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+    ]
+    field.validators.append(validate_text)
+
+
 def check_text_fields(form) -> None:
     """Every field of this form instance refuses bad text with a form error in Chinese (a form's
     fields are its own copies, so the class is not changed)."""
     for field in form.fields.values():
-        field.validators.append(validate_text)
+        refuse_bad_text(field)
 
 
 def check_admin_text_fields() -> None:

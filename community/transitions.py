@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cms.display import local_datetime
 from community import forms
 from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.covenant import same_text
@@ -136,7 +137,9 @@ def submit_for_review(
     revision.review_opinion = ""
     revision.review_passed = None
     revision.stage = Stage.REVIEW
-    return _save(revision, user, reason or f"提请审核（草案版本 {draft.pk}）")
+    return _save(
+        revision, user, reason or f"提请审核（{local_datetime(draft.created_at)} 保存的草稿）"
+    )
 
 
 @transaction.atomic

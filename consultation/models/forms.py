@@ -20,7 +20,7 @@ from wagtail.contrib.forms.models import (
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Revision
 
-from cms.text import displayable, validate_text
+from cms.text import displayable, refuse_bad_text
 from community.models import CovenantRevision
 from consultation.answer_fields import (
     DateField,
@@ -130,7 +130,7 @@ class CommunityFormBuilder(FormBuilder):
         for field in fields.values():
             # The pipeline refuses bad text in any answer (consultation/answers.py); this puts the
             # message next to the field on the page.
-            field.validators.append(validate_text)
+            refuse_bad_text(field)
         fields[HONEYPOT] = forms.CharField(
             required=False,
             label="请勿填写",
