@@ -1,6 +1,7 @@
 """Defects found walking issue 15's journeys on a production-like server (DEBUG off, gunicorn)."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -99,3 +100,15 @@ def test_nul_in_a_field_gets_one_message_in_plain_chinese():
     form = Answer(data={"text": "路灯\x00坏了"})
     check_text_fields(form)
     assert form.errors["text"] == [INVALID_TEXT_MESSAGE]
+
+
+@pytest.mark.django_db
+def test_the_reports_print_view_names_the_configured_site(client, district_staff, settings):
+    """The district report's print view said "数据来源：共治平台" whatever SITE_NAME is, with a date
+    written unlike the rest of the site (2026-12-01 16:11)."""
+    settings.WAGTAIL_SITE_NAME = "清河区基层自治平台"
+    client.force_login(district_staff)
+    params = {"start": "2019-01-01", "end": "2024-06-30", "print": "1"}
+    printed = client.get("/admin/review/report/", params).content.decode()
+    assert "数据来源：清河区基层自治平台，" in printed and "共治平台" not in printed
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 生成", printed)
