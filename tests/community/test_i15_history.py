@@ -9,15 +9,18 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.utils import get_user_display_name
+from wagtail.documents import get_document_model
 
 from cms.display import field_text, local_date, local_datetime, person_name
 from community import transitions as t
-from community.models import CommunityRegister, CovenantRevision, Notification
+from community.models import CommunityRegister, CovenantRevision, NoticePage, Notification
 from community.models.register import register_history
 from community.review.registry import history_registry
+from community.review.text import readable
 from tests.community.covenant_helpers import (
     BASE_TEXT,
     article,
@@ -178,3 +181,18 @@ def test_a_notification_is_read_once_its_task_is_done(returned, committee_shiqia
 def test_withdrawing_ends_every_task_of_the_revision(returned, committee_shiqiao):
     t.withdraw(returned, committee_shiqiao, reason="暂缓修订")
     assert not Notification.objects.filter(revision=returned).unread().exists()
+
+
+@pytest.mark.django_db
+def test_a_chosen_document_is_named_by_its_title_in_a_diff():
+    """A notice's attachment read "附件 #12" in the history's diff: the document by its title, and
+    one that was deleted since by what it was."""
+
+    document = get_document_model().objects.create(
+        title="2026年第三季度收支明细表", file=ContentFile(b"%PDF-1.4", name="q3.pdf")
+    )
+    field = NoticePage._meta.get_field("attachments")
+    stored = [{"type": "document", "value": document.pk, "id": "a1"}]
+    assert readable(field, stored) == "1. 附件：2026年第三季度收支明细表"
+    document.delete()
+    assert readable(field, stored) == "1. 附件：附件（已删除）"
