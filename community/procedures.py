@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
+from cms.display import local_date
 from community.law import Provision, provision, versions_of
 
 GUIDANCE = "民政部等七部门《关于做好村规民约和居民公约工作的指导意见》"
@@ -250,8 +251,8 @@ def body_exists_on_day(v: Vote) -> list[Violation]:
     return [
         Violation(
             "body_not_in_force",
-            f"{v.kind.label}自 {first.in_force_from:%Y年%m月%d日} 起才有法律依据（{first}）；"
-            f"{v.day:%Y年%m月%d日}的会议不能由{v.kind.label}表决。",
+            f"{v.kind.label}自 {local_date(first.in_force_from)} 起才有法律依据（{first}）；"
+            f"{local_date(v.day)}的会议不能由{v.kind.label}表决。",
             "meeting_kind",
             provision=first,
         )
@@ -366,7 +367,7 @@ def quorum(v: Vote) -> list[Violation]:
             return [
                 Violation(
                     "group_route_gone",
-                    f"{v.day:%Y年%m月%d日}的居民会议由全体十八周岁以上居民或者户的代表参加，"
+                    f"{local_date(v.day)}的居民会议由全体十八周岁以上居民或者户的代表参加，"
                     f"不再由居民小组选举的代表参加（{law}）；请按到会人数或到会代表户数登记。",
                     "group_representatives",
                     provision=law,
@@ -406,13 +407,13 @@ def notice_kept(v: Vote) -> list[Violation]:
         return [
             Violation(
                 "notice_after_meeting",
-                f"会议通知日期 {v.notice_date:%Y年%m月%d日} 晚于会议日期。",
+                f"会议通知日期 {local_date(v.notice_date)} 晚于会议日期。",
                 "notice_date",
             )
         ]
     if days >= days_needed:
         return []
-    short = f"会议通知于 {v.notice_date:%Y年%m月%d日} 发出，距会议仅 {days} 天"
+    short = f"会议通知于 {local_date(v.notice_date)} 发出，距会议仅 {days} 天"
     if not law.params["short_notice"]:
         return [
             Violation(
@@ -497,7 +498,7 @@ def party_first(v: Vote) -> list[Violation]:
         found.append(
             Violation(
                 "party_after_vote",
-                f"党组织研究讨论日期 {v.party_discussed_on:%Y年%m月%d日} 晚于会议日期，"
+                f"党组织研究讨论日期 {local_date(v.party_discussed_on)} 晚于会议日期，"
                 f"应当先经党组织研究讨论（{law}）。",
                 "party_discussed_on",
                 provision=law,
@@ -771,7 +772,7 @@ def check_filing(
         return [
             Violation(
                 "filing_before_vote",
-                f"备案日期 {filing_date:%Y年%m月%d日} 早于表决日期 {vote_date:%Y年%m月%d日}。",
+                f"备案日期 {local_date(filing_date)} 早于表决日期 {local_date(vote_date)}。",
                 "filed_on",
             )
         ]

@@ -9,7 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cms.display import local_datetime
+from cms.display import local_date, local_datetime
 from community import forms
 from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.covenant import same_text
@@ -36,7 +36,7 @@ def _not_before(
     if previous and day < previous:
         refuse(
             "date_order",
-            f"{what} {day:%Y年%m月%d日} 早于{previous_what} {previous:%Y年%m月%d日}。",
+            f"{what} {local_date(day)} 早于{previous_what} {local_date(previous)}。",
             field,
         )
 
@@ -47,7 +47,7 @@ def _not_after_today(day: datetime.date, what: str, field: str) -> None:
     if day > today:
         refuse(
             "date_in_future",
-            f"{what} {day:%Y年%m月%d日} 晚于今天（{today:%Y年%m月%d日}），不能预先登记。",
+            f"{what} {local_date(day)} 晚于今天（{local_date(today)}），不能预先登记。",
             field,
         )
 
@@ -202,7 +202,7 @@ def record_vote(revision: CovenantRevision, user, *, reason: str = "", **tally) 
         if day and day > _today():
             refuse(
                 "date_in_future",
-                f"{what} {day:%Y年%m月%d日} 晚于今天（{_today():%Y年%m月%d日}），请在会议之后登记表决结果。",
+                f"{what} {local_date(day)} 晚于今天（{local_date(_today())}），请在会议之后登记表决结果。",
                 field,
             )
     found = check_vote(vote)
@@ -273,8 +273,8 @@ def publish_adopted_revision(
     if latest and day < latest.published_on:
         refuse(
             "older_than_in_force",
-            f"公布日期 {day:%Y年%m月%d日} 早于上一版本“{latest.version_label}”的公布日期 "
-            f"{latest.published_on:%Y年%m月%d日}。补录历史版本请按时间先后顺序录入。",
+            f"公布日期 {local_date(day)} 早于上一版本“{latest.version_label}”的公布日期 "
+            f"{local_date(latest.published_on)}。补录历史版本请按时间先后顺序录入。",
             "published_on",
         )
     with publishing_adopted_revision(revision.voted_revision_id):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from cms.display import local_date
 from community.procedures import Violation
 
 GUIDANCE = "中办 国办《关于加强城乡社区协商的意见》"
@@ -74,7 +75,7 @@ def check_decision_steps(dates: dict[str, datetime.date | None]) -> list[Violati
             found.append(
                 Violation(
                     "date_order",
-                    f"“{label}”的日期 {day:%Y年%m月%d日} 早于“{previous[0]}”的日期 {previous[1]:%Y年%m月%d日}。",
+                    f"“{label}”的日期 {local_date(day)} 早于“{previous[0]}”的日期 {local_date(previous[1])}。",
                     f"{key}_on",
                 )
             )

@@ -20,6 +20,7 @@ from wagtail.contrib.forms.models import (
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Revision
 
+from cms.display import local_datetime
 from cms.text import displayable, refuse_bad_text
 from community.models import CovenantRevision
 from consultation.answer_fields import (
@@ -315,9 +316,9 @@ class CommunityFormPage(AbstractEmailForm):
         """Why the form does not take answers now, saying when, if it does not."""
         now = now or timezone.now()
         if self.opens_at and now < self.opens_at:
-            return f"本表单将于 {timezone.localtime(self.opens_at):%Y年%m月%d日 %H:%M} 开始填写。"
+            return f"本表单将于 {local_datetime(self.opens_at)} 开始填写。"
         if self.closes_at and now >= self.closes_at:
-            return f"本表单已于 {timezone.localtime(self.closes_at):%Y年%m月%d日 %H:%M} 截止。"
+            return f"本表单已于 {local_datetime(self.closes_at)} 截止。"
         return None
 
     def clean(self) -> None:

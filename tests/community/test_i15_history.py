@@ -6,6 +6,7 @@ verdict as its state; a notification is read once its task is done."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -196,3 +197,15 @@ def test_a_chosen_document_is_named_by_its_title_in_a_diff():
     assert readable(field, stored) == "1. 附件：2026年第三季度收支明细表"
     document.delete()
     assert readable(field, stored) == "1. 附件：附件（已删除）"
+
+
+def test_refusals_write_dates_as_the_pages_do():
+    """A refusal said 2026年12月05日 where every page says 2026年12月5日: one date format, from
+    cms.display, in every message of the procedures."""
+    sources = [
+        Path(__file__).resolve().parents[2] / name
+        for name in ("community/procedures.py", "community/transitions.py",
+                     "consultation/procedures.py", "consultation/models/forms.py")
+    ]  # fmt: skip
+    padded = [str(p) for p in sources if "%m月%d日" in p.read_text(encoding="utf-8")]
+    assert not padded

@@ -250,7 +250,7 @@ def test_a_filing_date_in_the_future_is_refused(
         )
     code, field, message = _violation(excinfo)
     assert (code, field) == ("date_in_future", "filed_on")
-    assert message == "备案日期 2026年12月05日 晚于今天（2026年12月01日），不能预先登记。"
+    assert message == "备案日期 2026年12月5日 晚于今天（2026年12月1日），不能预先登记。"
     t.record_filing(rev, reviewer_liuxi, authority="柳溪镇人民政府", number="1", filed_on=TODAY)
 
 
@@ -269,7 +269,7 @@ def test_a_publication_date_in_the_future_is_refused(
         )
     code, field, message = _violation(excinfo)
     assert (code, field) == ("date_in_future", "published_on")
-    assert "公布日期 2026年12月06日 晚于今天（2026年12月01日）" in message
+    assert "公布日期 2026年12月6日 晚于今天（2026年12月1日）" in message
     covenant.refresh_from_db()
     assert covenant.live is False
     t.publish_adopted_revision(rev, committee_shiqiao, version_label="2026年版", published_on=TODAY)
@@ -301,7 +301,7 @@ def test_the_dates_keep_their_order(monkeypatch, shiqiao, committee_shiqiao, rev
         )  # fmt: skip
     code, field, message = _violation(excinfo)
     assert (code, field) == ("date_order", "effective_on")
-    assert message == "施行日期 2026年11月07日 早于公布日期 2026年11月08日。"
+    assert message == "施行日期 2026年11月7日 早于公布日期 2026年11月8日。"
     t.publish_adopted_revision(
         rev, committee_shiqiao, version_label="v", published_on=D(2026, 11, 8),
         effective_on=EFFECTIVE,
