@@ -179,6 +179,21 @@ def screenshot():
     return take
 
 
+def signed_in(browser, demo_server: str, username: str, height: int = 800):
+    """(context, page) of a staff member signed in to the admin at 1280 px, on the dashboard."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": height}, base_url=demo_server, locale="zh-CN"
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)  # cms/forms.py labels it
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return context, page
+
+
 # Every admin page a browser test visits is read again at the test's end, as the user who visited
 # it, and must show no untranslated (Latin-only) text: so a journey that reaches a new admin page
 # checks its language without anyone remembering to. Issue 15 item 4.

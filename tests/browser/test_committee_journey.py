@@ -5,7 +5,7 @@ import datetime
 import re
 
 from tests.browser.checks import axe_violations, describe_violations
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import signed_in
 
 TITLE = "关于冬季用电用火安全检查的公示"
 SUMMARY = "12月1日至5日，村委会逐户检查电线、炉具和烟道。"
@@ -15,17 +15,8 @@ PARAGRAPH = "进入冬季，请各户提前清理烟道，不在屋内用炭火�
 def test_committee_publishes_a_notice_and_a_resident_reads_it(
     browser, demo_server, phone, screenshot
 ):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=demo_server, locale="zh-CN"
-    )
-    context.set_default_timeout(30_000)
-    admin = context.new_page()
+    context, admin = signed_in(browser, demo_server, "weiyuan_xinghua", height=900)
     try:
-        admin.goto("/admin/")
-        admin.get_by_label("用户名").fill("weiyuan_xinghua")
-        admin.get_by_label("密码").fill(DEMO_PASSWORD)  # cms/forms.py labels it
-        admin.get_by_role("button", name="登录").click()
-        admin.wait_for_url(re.compile(r"/admin/$"))
         screenshot(admin, "committee-01-dashboard")
 
         admin.get_by_role("button", name="页面").click()

@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 
 from tests.browser.checks import latin_only_texts
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import signed_in
 
 USERS = ("weiyuan_xinghua", "shenhe_liuxi", "minzheng")
 # Public pages whose editor the committee member opens: one of each type the journeys edit.
@@ -24,20 +24,6 @@ EDITED = {
     "form": "/liuxi/xinghua/opinions/",
     "experience": "/liuxi/xinghua/hongbai/",
 }
-
-
-def _login(browser, demo_server, username):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=demo_server, locale="zh-CN"
-    )
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-    return page
 
 
 def _page_id(page, path: str) -> int:
@@ -62,7 +48,7 @@ def _assert_chinese(page, path: str, username: str, problems: dict) -> None:
 
 @pytest.mark.parametrize("username", USERS)
 def test_every_admin_page_of_the_journeys_speaks_chinese(browser, demo_server, username):
-    page = _login(browser, demo_server, username)
+    _, page = signed_in(browser, demo_server, username)
     problems: dict[str, list[str]] = {}
     try:
         paths = ["/admin/", *_menu_urls(page)]
@@ -97,7 +83,7 @@ def test_every_admin_page_of_the_journeys_speaks_chinese(browser, demo_server, u
 
 
 def test_the_notice_editor_shows_publish_and_the_whole_table(browser, demo_server, screenshot):
-    page = _login(browser, demo_server, "weiyuan_xinghua")
+    _, page = signed_in(browser, demo_server, "weiyuan_xinghua")
     try:
         page.goto(f"/admin/pages/{_page_id(page, EDITED['notice'])}/edit/")
         footer = page.locator("footer nav.actions")

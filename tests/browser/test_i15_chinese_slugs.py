@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.browser.conftest import DEMO_PASSWORD, ROOT
+from tests.browser.conftest import ROOT, signed_in
 
 TITLE = "关于春耕化肥补贴发放的公示"
 SUMMARY = "本村春耕化肥补贴按承包面积发放，名单见正文。"
@@ -62,17 +62,8 @@ def chinese_covenant(demo_server, tmp_path_factory):
 def test_a_chinese_slug_page_answers_on_every_sub_route(
     browser, demo_server, phone, screenshot, chinese_covenant
 ):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=demo_server, locale="zh-CN"
-    )
-    context.set_default_timeout(30_000)
-    admin = context.new_page()
+    context, admin = signed_in(browser, demo_server, "weiyuan_xinghua", height=900)
     try:
-        admin.goto("/admin/")
-        admin.get_by_label("用户名").fill("weiyuan_xinghua")
-        admin.get_by_label("密码").fill(DEMO_PASSWORD)
-        admin.get_by_role("button", name="登录").click()
-        admin.wait_for_url(re.compile(r"/admin/$"))
         admin.get_by_role("button", name="页面").click()
         explorer = admin.get_by_role("dialog", name="页面管理")
         explorer.get_by_role("link", name="杏花村", exact=True).wait_for()

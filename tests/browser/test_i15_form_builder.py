@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlparse
 
 from tests.browser.checks import horizontal_overflow
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import signed_in
 
 TITLE = "村口停车位调整意见征集"
 CONSENT = "同意将手机号码用于回访"
@@ -39,17 +39,8 @@ def publish(admin) -> None:
 def test_committee_builds_a_form_and_a_resident_answers_on_a_phone(
     browser, demo_server, phone, screenshot
 ):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=demo_server, locale="zh-CN"
-    )
-    context.set_default_timeout(30_000)
-    admin = context.new_page()
+    context, admin = signed_in(browser, demo_server, "weiyuan_xinghua", height=900)
     try:
-        admin.goto("/admin/")
-        admin.get_by_label("用户名").fill("weiyuan_xinghua")
-        admin.get_by_label("密码").fill(DEMO_PASSWORD)
-        admin.get_by_role("button", name="登录").click()
-        admin.wait_for_url(re.compile(r"/admin/$"))
         xinghua = community_pk(admin, "xinghua")
         admin.goto(f"/admin/pages/add/consultation/communityformpage/{xinghua}/")
         admin.locator("#id_title").fill(TITLE)

@@ -7,7 +7,7 @@ demo had it). No page shows a raw code, a Python boolean, a UTC offset or a user
 import re
 
 from tests.browser.checks import axe_violations, describe_violations
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import signed_in
 
 # What a history or a record must never show.
 RAW = re.compile(
@@ -17,20 +17,6 @@ RAW = re.compile(
 # A user shown by id: "审核人：（空） → 4", "审核人 4".
 USER_ID = re.compile(r"(审核人|操作人)[^\n]*?(→|\t|：)\s*#?\d+\s*$", re.M)
 SUMMARY = "村民建议犬只拴养，积分可兑换日用品。"
-
-
-def _login(browser, demo_server, username):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=demo_server, locale="zh-CN"
-    )
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-    return context, page
 
 
 def _step(page, name: str, **fields) -> None:
@@ -48,7 +34,7 @@ def _assert_words_not_codes(page) -> None:
 
 
 def test_reviewer_reads_the_history_and_the_verdict_form_in_words(browser, demo_server, screenshot):
-    committee, page = _login(browser, demo_server, "weiyuan_xinghua")
+    committee, page = signed_in(browser, demo_server, "weiyuan_xinghua")
     try:
         page.goto("/admin/community/covenantrevision/?stage__exact=vote")
         page.get_by_role("link", name="查看与办理").first.click()
@@ -68,7 +54,7 @@ def test_reviewer_reads_the_history_and_the_verdict_form_in_words(browser, demo_
     finally:
         committee.close()
 
-    reviewer, page = _login(browser, demo_server, "shenhe_liuxi")
+    reviewer, page = signed_in(browser, demo_server, "shenhe_liuxi")
     try:
         page.goto(revision_url)
         timeline = page.locator("table").filter(has_text="变动字段")
