@@ -378,4 +378,4 @@ def test_the_change_reason_has_a_bound(client, shiqiao, committee_shiqiao):
     client.force_login(committee_shiqiao)
     data = _edit_form(shiqiao.register, reason="长" * 100_000)
     response = client.post(reverse("community_register_edit", args=(shiqiao.pk,)), data)
-    assert response.status_code == 200 and "不超过 500" in response.content.decode()
+    assert response.status_code == 200 and "最多 500 个字" in response.content.decode()
