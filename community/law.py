@@ -125,6 +125,45 @@ ROWS: tuple[Provision, ...] = (
         "party", V25, ORGANIC_2025, "第二十八条第三款",
         "需由村民会议或者村民代表会议决定的重要事项，应当先经村党组织研究讨论",
     ),
+    _village(
+        "disclosure", V18, VILLAGE_2018, "第三十条",
+        "村务公开：一般事项至少每季度公布一次，财务往来较多的财务收支每月公布，重大事项随时公布",
+        min_days=None,
+    ),
+    _village(
+        "disclosure", V25, ORGANIC_2025, "第三十五条",
+        "村务公开：一般事项至少每季度公布一次，财务往来较多的财务收支每月公布，重大事项随时公布；"
+        "公布的期限不得少于十五日",
+        min_days=15,
+    ),
+    _village(
+        "disclosure_remedy", V18, VILLAGE_2018, "第三十一条",
+        "不及时公布或者公布不真实的，村民有权向乡镇人民政府或者县级人民政府及其主管部门反映，"
+        "有关政府负责调查核实，责令依法公布",
+    ),
+    _village(
+        "disclosure_remedy", V25, ORGANIC_2025, "第三十六条",
+        "不及时公布或者公布不真实的，村民有权向乡镇人民政府或者县级人民政府及其主管部门反映，"
+        "有关政府负责调查核实，责令依法公布",
+    ),
+    _village(
+        "supervision", V18, VILLAGE_2018, "第三十二条",
+        "村务监督机构负责村民民主理财，监督村务公开；村民委员会成员及其近亲属不得担任其成员",
+    ),
+    _village(
+        "supervision", V25, ORGANIC_2025, "第三十七条",
+        "村务监督机构负责村民民主理财，监督村务公开；村民委员会成员及其近亲属不得担任其成员",
+    ),
+    _village(
+        "evaluation", V18, VILLAGE_2018, "第三十三条",
+        "民主评议每年至少一次，由村务监督机构主持；连续两次被评议不称职的，其职务终止",
+        publish=False,
+    ),
+    _village(
+        "evaluation", V25, ORGANIC_2025, "第三十八条",
+        "民主评议每年至少一次，由村务监督机构主持；连续两次被评议不称职的，其职务终止",
+        publish=False,
+    ),
     # 城市居民委员会组织法
     _urban(
         "notice", U25, ORGANIC_2025, "第二十六条第二款",
@@ -168,6 +207,26 @@ ROWS: tuple[Provision, ...] = (
         "party", U25, ORGANIC_2025, "第三十条第四款",
         "需由居民会议或者居民代表会议决定的重要事项，应当先经社区党组织研究讨论",
     ),
+    _urban(
+        "disclosure", U25, ORGANIC_2025, "第三十四条",
+        "居务公开：及时公布七类事项；公布的期限不得少于十五日",
+        min_days=15,
+    ),
+    _urban(
+        "disclosure_remedy", U25, ORGANIC_2025, "第三十五条",
+        "不及时公布或者公布不真实的，居民有权向区人民政府及其主管部门或者街道办事处反映，"
+        "由其负责调查核实，责令依法公布",
+    ),
+    _urban(
+        "supervision", U25, ORGANIC_2025, "第三十六条",
+        "社区应当建立居务监督委员会；居民委员会成员及其近亲属不得担任其成员",
+    ),
+    _urban(
+        "evaluation", U25, ORGANIC_2025, "第三十七条",
+        "民主评议每年至少一次，由居务监督委员会主持，结果及时向居民公布；连续两次被评议不称职的，"
+        "其职务终止",
+        publish=True,
+    ),
     # 农村土地承包法: consent of two thirds of all members of the 村民会议 or of all 村民代表.
     Provision(
         "land.plan", LAND_LAW, "2018年修正", LAND_2018, "第十九条第三项",
@@ -209,6 +268,10 @@ CREATED_BY_LATER_TEXT = frozenset(
         "urban.party",
         "collective.assembly",
         "collective.representatives",
+        "urban.disclosure",
+        "urban.disclosure_remedy",
+        "urban.supervision",
+        "urban.evaluation",
     }
 )
 

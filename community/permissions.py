@@ -27,6 +27,7 @@ from community.models.role import Role
 COMMITTEE = Role.Kind.COMMITTEE
 REVIEWER = Role.Kind.REVIEWER
 DISTRICT = Role.Kind.DISTRICT
+SUPERVISOR = Role.Kind.SUPERVISOR
 
 # Who may read personal data (speakers' names) of a community's records (docs/roles.md, personal data).
 PERSONAL_DATA_READERS = frozenset({COMMITTEE, DISTRICT})
@@ -88,7 +89,7 @@ class CommunityPolicy:
             return None
         scope = Q(pk__in=[])
         for role in self.held:
-            if role.kind == COMMITTEE:
+            if role.kind in (COMMITTEE, SUPERVISOR):
                 scope |= Q(pk=role.page_id)
             elif role.kind == REVIEWER and role.page is not None:
                 scope |= Q(path__startswith=role.page.path, depth=role.page.depth + 1)
@@ -122,8 +123,8 @@ class CommunityPolicy:
         for role in self.held:
             if role.kind == DISTRICT:
                 kinds.add(DISTRICT)
-            elif role.kind == COMMITTEE and role.page_id == community.pk:
-                kinds.add(COMMITTEE)
+            elif role.kind in (COMMITTEE, SUPERVISOR) and role.page_id == community.pk:
+                kinds.add(role.kind)
             elif (
                 role.kind == REVIEWER and role.page is not None and role.page.path == township_path
             ):
@@ -145,7 +146,19 @@ class CommunityPolicy:
         return self.is_committee_of(community)
 
     def may_read_register(self, community) -> bool:
-        return self.may_act_as(community, {COMMITTEE, REVIEWER, DISTRICT})
+        return self.may_act_as(community, {COMMITTEE, SUPERVISOR, REVIEWER, DISTRICT})
+
+    def is_supervisor_of(self, community) -> bool:
+        """A member of the community's supervision committee (村务/居务监督委员会); site
+        administrators may do what it may."""
+        return self.may_act_as(community, {SUPERVISOR})
+
+    def supervised_communities(self):
+        """The communities whose supervision committee the user sits on (site administrators: all)."""
+        pages = _community_model().objects.all()
+        if self.superuser:
+            return pages
+        return pages.filter(pk__in=[r.page_id for r in self.held if r.kind == SUPERVISOR])
 
     def may_see_personal_names(self, community) -> bool:
         return self.may_act_as(community, PERSONAL_DATA_READERS)

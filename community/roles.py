@@ -1,4 +1,4 @@
-"""The three managed roles and `sync_roles`, which creates and repairs them (docs/roles.md).
+"""The four managed roles and `sync_roles`, which creates and repairs them (docs/roles.md).
 What a role may do is asked of the one permission policy, community/permissions.py.
 
 Each role is an auth Group linked to its page by a `Role` row. Syncing makes every managed
@@ -19,6 +19,7 @@ from community.models import CommunityPage, Role, TownshipPage
 DISTRICT_GROUP_NAME = "区民政"
 COMMITTEE_PREFIX = "委员会:"
 REVIEWER_PREFIX = "审核:"
+SUPERVISOR_PREFIX = "监督委员会:"
 
 # Wagtail page permissions a committee holds on its CommunityPage (and so on its whole subtree).
 # No bulk_delete: a committee cannot delete its community or a section with content in it.
@@ -43,6 +44,7 @@ READER_COLLECTION_PERMISSIONS = ("wagtailimages.choose_image", "wagtaildocs.choo
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.Kind.COMMITTEE: ["wagtailadmin.access_admin"],
     Role.Kind.REVIEWER: ["wagtailadmin.access_admin"],
+    Role.Kind.SUPERVISOR: ["wagtailadmin.access_admin"],
     Role.Kind.DISTRICT: ["wagtailadmin.access_admin", "community.feature_experience"],
 }
 
@@ -200,6 +202,27 @@ def sync_community_role(community: CommunityPage) -> SyncReport:
     collection = _ensure_collection(role, community.title, township_role.collection, report)
     wanted = {(collection.pk, perm.pk) for perm in _permissions(COMMITTEE_COLLECTION_PERMISSIONS)}
     _reconcile(GroupCollectionPermission, role, "collection", wanted, report)
+    report.merge(sync_supervisor_role(community, collection))
+    return report
+
+
+def sync_supervisor_role(community: CommunityPage, collection: Collection) -> SyncReport:
+    """The community's supervision committee (村务/居务监督委员会): no page permission (it reads in
+    the review desk, like reviewers), read-only on the community's files."""
+    report = SyncReport()
+    existing = Role.objects.filter(kind=Role.Kind.SUPERVISOR, page=community).first()
+    role = _ensure_role(
+        Role.Kind.SUPERVISOR,
+        _group_name(SUPERVISOR_PREFIX, community, existing),
+        community,
+        report,
+    )
+    _set_model_permissions(role, report)
+    _reconcile(GroupPagePermission, role, "page", set(), report)
+    if role.collection_id != collection.pk:
+        role.collection = collection
+        role.save(update_fields=["collection"])
+    _set_reader_collection(role, collection, report)
     return report
 
 
@@ -228,7 +251,7 @@ def sync_roles() -> SyncReport:
 
 def orphan_groups() -> list[str]:
     """Managed-looking groups whose page is gone: reported, never deleted (members keep history)."""
-    prefixes = (COMMITTEE_PREFIX, REVIEWER_PREFIX)
+    prefixes = (COMMITTEE_PREFIX, REVIEWER_PREFIX, SUPERVISOR_PREFIX)
     return sorted(
         group.name
         for group in Group.objects.filter(role__isnull=True)

@@ -1,4 +1,5 @@
 from community.models.covenant import CovenantPage
+from community.models.disclosure import DisclosureItem, NoticeCategory
 from community.models.experience import (
     ExperienceFeature,
     ExperienceIndexPage,
@@ -24,12 +25,14 @@ __all__ = [
     "CommunityRegister",
     "CovenantPage",
     "CovenantRevision",
+    "DisclosureItem",
     "DistrictSettings",
     "ExperienceFeature",
     "ExperienceIndexPage",
     "ExperiencePage",
     "ExperiencePageTag",
     "ExperienceTheme",
+    "NoticeCategory",
     "NoticeIndexPage",
     "NoticePage",
     "Notification",

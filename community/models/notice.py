@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -18,6 +19,9 @@ from wagtail.search import index
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
+from community.disclosure.periods import QUARTER, parse_period, period_of
+from community.disclosure.rules import check_display_period
+from community.models.disclosure import NoticeCategory
 
 CENTS = Decimal("0.01")
 # Up to 9,999,999,999,999.99 元: an amount longer than that is a slip of the keyboard or a paste.
@@ -71,14 +75,25 @@ class NoticeBody(blocks.StreamBlock):
 class NoticePage(ChineseSearchable, PrintableMixin, Page):
     """A notice (公示) on a community's board: current during its 公示期, readable after it."""
 
-    class Category(models.TextChoices):
-        PARTY = "party", "党务公开"
-        AFFAIRS = "affairs", "村务/居务公开"
-        FINANCE = "finance", "财务公开"
-        GOVERNMENT = "government", "政务公开"
-        OTHER = "other", "其他"
+    Category = NoticeCategory
+    # 党务公开 and 政务公开 follow their own rules (e.g. 低保 公示 7 days); the organic laws' fifteen
+    # days are for 村务/居务公开 (docs/disclosure.md).
+    OWN_RULES = frozenset({NoticeCategory.PARTY, NoticeCategory.GOVERNMENT})
 
     category = models.CharField("类别", max_length=20, choices=Category.choices, default="affairs")
+    disclosure_items = ParentalManyToManyField(
+        "community.DisclosureItem",
+        blank=True,
+        related_name="notices",
+        verbose_name="公开事项",
+        help_text="本公示公开的是公开目录中的哪些事项（可多选）。",
+    )
+    period = models.CharField(
+        "公开期间",
+        max_length=7,
+        blank=True,
+        help_text="本公示所公开的期间，例如 2026年第四季度、2026年11月。",
+    )
     summary = models.TextField(
         "摘要", blank=True, max_length=300, help_text="一两句话，列表中显示。"
     )
@@ -97,6 +112,10 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("category"),
+        MultiFieldPanel(
+            [FieldPanel("disclosure_items"), FieldPanel("period")],
+            heading="公开目录",
+        ),
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("display_from"), FieldPanel("display_until")])],
@@ -111,6 +130,7 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("category"),
+        index.FilterField("period"),
         *ChineseSearchable.chinese_search_fields,
     ]
     search_kind = "公示"
@@ -118,6 +138,9 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
     api_fields = [
         APIField("category"),
         APIField("category_label"),
+        APIField("disclosure_item_keys"),
+        APIField("period"),
+        APIField("period_label"),
         APIField("summary"),
         APIField("display_from"),
         APIField("display_until"),
@@ -136,10 +159,60 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
         # index instead of sorting every notice of the district.
         indexes = [models.Index(fields=["-display_from", "-page_ptr"], name="notice_newest_first")]
 
+    def community_kind(self) -> str | None:
+        """ "village" or "urban" once the notice is in the tree (None while the editor creates it)."""
+        if not self.path or self.depth <= 2:
+            return None
+        community_path = self.path[: self.steplen * 4]
+        return (
+            Page.objects.filter(path=community_path)
+            .values_list("communitypage__kind", flat=True)
+            .first()
+        )
+
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.display_until and self.display_from and self.display_until < self.display_from:
-            raise ValidationError({"display_until": "公示结束日期不能早于公示开始日期。"})
+            errors["display_until"] = "公示结束日期不能早于公示开始日期。"
+        elif self.display_from and self.category not in self.OWN_RULES:
+            message = check_display_period(
+                self.display_from, self.display_until, self.community_kind()
+            )
+            if message:
+                errors["display_until"] = message
+        if self.period and parse_period(self.period) is None:
+            errors["period"] = (
+                "请选择公开期间，例如 2026年第四季度（2026Q4）或 2026年11月（2026-11）。"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.period and self.display_from:
+            self.period = period_of(self.display_from, QUARTER).code
+        return super().save(*args, **kwargs)
+
+    @property
+    def disclosure_period(self):
+        return parse_period(self.period)
+
+    @property
+    def period_label(self) -> str:
+        period = self.disclosure_period
+        return period.label if period else ""
+
+    @property
+    def disclosure_item_keys(self) -> list[str]:
+        return [item.key for item in self.disclosure_items.all()]
+
+    @property
+    def disclosed_on(self) -> datetime.date | None:
+        """The day residents could first read it: its 公示开始, or its first publication if later."""
+        if not self.first_published_at:
+            return None
+        published = timezone.localdate(self.first_published_at)
+        return max(published, self.display_from) if self.display_from else published
 
     def search_text(self) -> str:
         parts = [self.summary]

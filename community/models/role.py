@@ -13,6 +13,7 @@ class Role(models.Model):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", "村(居)委会"
         REVIEWER = "reviewer", "乡镇/街道审核"
+        SUPERVISOR = "supervisor", "村(居)务监督委员会"
         DISTRICT = "district", "区民政"
 
     group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role")

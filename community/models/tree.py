@@ -115,6 +115,13 @@ class CommunityPage(Place, RoutablePageMixin, Page):
         help_text="村始终适用“四议两公开”；城市社区如需使用，请勾选。",
     )
 
+    frequent_transactions = models.BooleanField(
+        "财务往来较多",
+        default=False,
+        help_text="勾选后，财务收支情况每月公布一次（村民委员会组织法第三十五条第三款）；"
+        "未勾选的至少每季度公布一次。",
+    )
+
     objects = PageManager.from_queryset(CommunityPageQuerySet)()
 
     content_panels = [
@@ -125,6 +132,7 @@ class CommunityPage(Place, RoutablePageMixin, Page):
             [
                 FieldPanel("representatives_authorisation"),
                 FieldPanel("decisions_enabled"),
+                FieldPanel("frequent_transactions"),
             ],
             heading="代表会议与四议两公开",
             help_text="户数、人数和代表人数在“人口与代表登记册”中登记（须写明数据来源和变更理由）。",
@@ -152,6 +160,7 @@ class CommunityPage(Place, RoutablePageMixin, Page):
         APIField("contact_phone"),
         APIField("office_hours"),
         APIField("public_decisions"),
+        APIField("frequent_transactions"),
     ]
 
     subpage_types = [

@@ -1,0 +1,305 @@
+"""The disclosure calendar: for each community, each required item in each period (and each event
+that must be disclosed at once), whether it was disclosed, on time, late, or not yet, or is overdue.
+
+Computed, never stored: the obligations follow from the catalogue, the district's settings and the
+community's kind, and what fulfils them is what residents can read (live, reachable notices naming
+the item and period; and what other apps register as disclosures, e.g. a 四议两公开 decision's
+决议公开). So a notice taken down stops counting the moment it is unpublished, and a change of
+settings is seen at once. A few queries for any number of communities (tests/community/test_i16_*).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+
+from cms.visibility import reachable, under
+from community.disclosure.periods import (
+    MONTH,
+    QUARTER,
+    YEAR,
+    DisclosurePeriod,
+    parse_period,
+    period_of,
+    periods_between,
+)
+from community.models import CommunityPage, DisclosureItem, NoticePage
+from community.models.settings import DistrictSettings, district_settings
+
+Schedule = DisclosureItem.Schedule
+
+
+class Status(models.TextChoices):
+    ON_TIME = "on_time", "已公开"
+    LATE = "late", "逾期后公开"
+    NOT_DUE = "not_due", "未到期"
+    OVERDUE = "overdue", "逾期未公开"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Something residents can read that discloses an item for a period (or on a day)."""
+
+    community_id: int
+    item_key: str
+    period: DisclosurePeriod | None
+    disclosed_on: datetime.date
+    title: str
+    page: object = None  # a Page to link to (templates call pageurl), or None
+    url: str = ""  # where there is no page: a path on the site
+    source: str = "notice"
+
+
+@dataclass(frozen=True)
+class EventObligation:
+    """A disclosure an event requires, with its own deadline (e.g. 决议公开 within `at_once_days`
+    of a decision), and its fulfilment if it happened."""
+
+    key: str  # unique, e.g. "decision:12:resolution"
+    community_id: int
+    item_key: str
+    label: str
+    occurred_on: datetime.date
+    due_on: datetime.date
+    fulfilled_on: datetime.date | None = None
+    title: str = ""
+    url: str = ""
+
+
+# A source returns disclosures and event obligations of these communities between two days.
+Source = Callable[[list[int], datetime.date, datetime.date, DistrictSettings], Iterable]
+_sources: list[Source] = []
+
+
+def register_source(source: Source) -> Source:
+    """Other apps add what they disclose (consultation/desk.py: decisions, implementation updates)."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+@dataclass
+class Entry:
+    community_id: int
+    item: DisclosureItem
+    label: str  # the period's label, or the event's
+    due_on: datetime.date | None
+    status: str
+    disclosed: Disclosure | None = None
+    period: DisclosurePeriod | None = None
+    event: EventObligation | None = None
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def disclosed_on(self) -> datetime.date | None:
+        if self.disclosed is not None:
+            return self.disclosed.disclosed_on
+        return self.event.fulfilled_on if self.event else None
+
+    @property
+    def days_late(self) -> int:
+        """Days past the deadline: until the disclosure, or until today while it is missing."""
+        if self.due_on is None:
+            return 0
+        end = self.disclosed_on or timezone.localdate()
+        return max(0, (end - self.due_on).days)
+
+    @property
+    def key(self) -> str:
+        if self.event is not None:
+            return self.event.key
+        return f"{self.item.key}:{self.period.code if self.period else ''}"
+
+
+@dataclass
+class CommunityCalendar:
+    community: CommunityPage
+    entries: list[Entry] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys(Status.values, 0)
+        for entry in self.entries:
+            found[entry.status] += 1
+        return found
+
+    def overdue(self) -> list[Entry]:
+        return [e for e in self.entries if e.status == Status.OVERDUE]
+
+    def due_within(self, days: int, today: datetime.date) -> list[Entry]:
+        last = today + datetime.timedelta(days=days)
+        return [
+            e
+            for e in self.entries
+            if e.status == Status.NOT_DUE and e.due_on is not None and e.due_on <= last
+        ]
+
+    def periods(self) -> list[DisclosurePeriod]:
+        """The periods the calendar covers, newest first (the rows of the public page)."""
+        return sorted({e.period for e in self.entries if e.period}, reverse=True)
+
+
+def tracked_from(community: CommunityPage, settings: DistrictSettings) -> datetime.date:
+    """A community is held to the calendar from the district's start date, or from the day it
+    joined the platform (its page's first publication) if that is later."""
+    joined = community.first_published_at
+    start = settings.disclosure_start
+    return max(start, timezone.localdate(joined)) if joined else start
+
+
+def period_kind(item: DisclosureItem, community: CommunityPage, settings) -> str | None:
+    """Which periods an item recurs in for this community; None for items only events require."""
+    schedule = item.schedule
+    if schedule == Schedule.AT_ONCE:
+        return None
+    if schedule == Schedule.YEARLY:
+        return YEAR
+    if schedule == Schedule.ACCOUNTS:
+        return MONTH if community.frequent_transactions else QUARTER
+    if schedule == Schedule.PROMPTLY and community.kind == CommunityPage.Kind.URBAN:
+        urban = settings.urban_period
+        return None if urban == "none" else urban
+    return QUARTER
+
+
+def due_on(period: DisclosurePeriod, settings: DistrictSettings) -> datetime.date:
+    days = settings.month_deadline_days if period.kind == MONTH else settings.quarter_deadline_days
+    return period.end + datetime.timedelta(days=days)
+
+
+def notice_disclosures(
+    community_ids: list[int], first: datetime.date, last: datetime.date, settings
+):
+    """Live notices residents can reach, by the items and period they name."""
+    communities = CommunityPage.objects.filter(pk__in=community_ids).values_list("pk", "path")
+    by_path = {path: pk for pk, path in communities}
+    if not by_path:
+        return []
+    notices = (
+        reachable(NoticePage.objects.filter(under(by_path)))
+        .filter(first_published_at__isnull=False)
+        .only("title", "url_path", "path", "period", "display_from", "first_published_at")
+        .prefetch_related(models.Prefetch("disclosure_items", DisclosureItem.objects.only("key")))
+    )
+    steplen = NoticePage.steplen
+    found = []
+    for notice in notices:
+        community_id = by_path.get(notice.path[: steplen * 4])
+        disclosed_on = notice.disclosed_on
+        if community_id is None or disclosed_on is None:
+            continue
+        for item in notice.disclosure_items.all():
+            found.append(
+                Disclosure(
+                    community_id,
+                    item.key,
+                    parse_period(notice.period),
+                    disclosed_on,
+                    notice.title,
+                    page=notice,
+                )
+            )
+    return found
+
+
+register_source(notice_disclosures)
+
+
+def _fulfils(disclosure: Disclosure, period: DisclosurePeriod) -> bool:
+    return disclosure.period is not None and (
+        disclosure.period == period or disclosure.period.within(period)
+    )
+
+
+def _status(due: datetime.date, done: datetime.date | None, today: datetime.date) -> str:
+    if done is not None:
+        return Status.ON_TIME if done <= due else Status.LATE
+    return Status.OVERDUE if today > due else Status.NOT_DUE
+
+
+def calendars(
+    communities, today: datetime.date | None = None, settings: DistrictSettings | None = None
+) -> dict[int, CommunityCalendar]:
+    """The calendar of each community, by id: every period from `tracked_from` to today's."""
+    today = today or timezone.localdate()
+    settings = settings or district_settings()
+    communities = list(
+        communities.only("title", "kind", "frequent_transactions", "first_published_at", "path")
+    )
+    if not communities:
+        return {}
+    items = list(DisclosureItem.objects.active())
+    ids = [c.pk for c in communities]
+    first = min(tracked_from(c, settings) for c in communities)
+    disclosures: dict[tuple[int, str], list[Disclosure]] = defaultdict(list)
+    events: dict[int, list[EventObligation]] = defaultdict(list)
+    for source in _sources:
+        for found in source(ids, first, today, settings):
+            if isinstance(found, EventObligation):
+                events[found.community_id].append(found)
+            else:
+                disclosures[(found.community_id, found.item_key)].append(found)
+    for found in disclosures.values():
+        found.sort(key=lambda d: d.disclosed_on)
+    by_key = {item.key: item for item in items}
+
+    result = {}
+    for community in communities:
+        calendar = CommunityCalendar(community)
+        start = tracked_from(community, settings)
+        for item in items:
+            if item.scope not in (community.kind, DisclosureItem.Scope.BOTH):
+                continue
+            kind = period_kind(item, community, settings)
+            done = disclosures.get((community.pk, item.key), [])
+            if kind is None:
+                # Disclosed at once (重大事项): each disclosure is an entry of its own.
+                calendar.entries += [
+                    Entry(community.pk, item, d.title, None, Status.ON_TIME, disclosed=d)
+                    for d in done
+                    if d.disclosed_on >= start
+                ]
+                continue
+            for period in periods_between(start, today, kind):
+                due = due_on(period, settings)
+                match = next((d for d in done if _fulfils(d, period)), None)
+                calendar.entries.append(
+                    Entry(
+                        community.pk,
+                        item,
+                        period.label,
+                        due,
+                        _status(due, match.disclosed_on if match else None, today),
+                        disclosed=match,
+                        period=period,
+                    )
+                )
+        for event in events.get(community.pk, []):
+            item = by_key.get(event.item_key)
+            if item is None or event.occurred_on < start:
+                continue
+            calendar.entries.append(
+                Entry(
+                    community.pk,
+                    item,
+                    event.label,
+                    event.due_on,
+                    _status(event.due_on, event.fulfilled_on, today),
+                    period=period_of(event.occurred_on, QUARTER),
+                    event=event,
+                )
+            )
+        calendar.entries.sort(
+            key=lambda e: (e.due_on or e.disclosed_on or today, e.item.sort_order), reverse=True
+        )
+        result[community.pk] = calendar
+    return result
+
+
+def calendar_for(community: CommunityPage, today: datetime.date | None = None) -> CommunityCalendar:
+    return calendars(CommunityPage.objects.filter(pk=community.pk), today)[community.pk]

@@ -1,0 +1,70 @@
+# ruff: noqa: E501 (one row per item reads as the law does)
+"""The law's disclosure items (village 2025 第三十五条, urban 2025 第三十四条) as data: the data
+migration creates them and `sync_catalogue` repairs them; district staff add local items in the
+admin (公开目录). Keys are stable: obligations, notices and the API name items by key."""
+
+from typing import NamedTuple
+
+
+class BuiltinItem(NamedTuple):
+    key: str
+    name: str
+    scope: str  # village | urban
+    schedule: str  # community.models.DisclosureItem.Schedule
+    category: str
+    basis: str
+    sort_order: int
+
+
+V = "村民委员会组织法（2025年修正）第三十五条"
+U = "城市居民委员会组织法（2025年修订）第三十四条"
+
+BUILTIN_ITEMS: tuple[BuiltinItem, ...] = (
+    BuiltinItem("village-decisions", "村民会议、村民代表会议讨论决定的事项及其实施情况", "village", "quarterly", "affairs", f"{V}第二款第（一）项", 10),
+    BuiltinItem("village-funds", "政府拨付和接受社会捐赠的救灾救助、补贴补助等资金、物资的管理使用情况", "village", "quarterly", "finance", f"{V}第二款第（二）项", 20),
+    BuiltinItem("village-assistance", "村民委员会协助人民政府开展工作的情况", "village", "quarterly", "affairs", f"{V}第二款第（三）项", 30),
+    BuiltinItem("village-consultation", "村民委员会组织协商确定的事项及其落实情况", "village", "quarterly", "affairs", f"{V}第二款第（四）项", 40),
+    BuiltinItem("village-other", "涉及本村村民利益、村民普遍关心的其他事项", "village", "quarterly", "affairs", f"{V}第二款第（五）项", 50),
+    BuiltinItem("village-accounts", "财务收支情况", "village", "accounts", "finance", f"{V}第三款", 60),
+    BuiltinItem("village-major", "涉及村民利益的重大事项", "village", "at_once", "affairs", f"{V}第三款", 70),
+    BuiltinItem("urban-decisions", "居民会议或者居民代表会议讨论决定的事项及其实施情况", "urban", "promptly", "affairs", f"{U}第二款第（一）项", 110),
+    BuiltinItem("urban-funds", "政府拨付和接受社会捐赠的资金、物资的管理使用情况", "urban", "promptly", "finance", f"{U}第二款第（二）项", 120),
+    BuiltinItem("urban-facilities", "居民委员会所有和使用的设施的管理使用情况", "urban", "promptly", "affairs", f"{U}第二款第（三）项", 130),
+    BuiltinItem("urban-services", "社区服务项目实施情况", "urban", "promptly", "affairs", f"{U}第二款第（四）项", 140),
+    BuiltinItem("urban-consultation", "居民委员会组织协商确定的事项及其落实情况", "urban", "promptly", "affairs", f"{U}第二款第（五）项", 150),
+    BuiltinItem("urban-assistance", "居民委员会协助政府开展工作的情况", "urban", "promptly", "affairs", f"{U}第二款第（六）项", 160),
+    BuiltinItem("urban-other", "涉及本社区居民利益、居民普遍关心的其他事项", "urban", "promptly", "affairs", f"{U}第二款第（七）项", 170),
+)  # fmt: skip
+
+# What an event discloses, by kind of community: a 四议两公开 decision, a consultation's outcome.
+EVENT_ITEMS = {
+    ("decision", "village"): "village-decisions",
+    ("decision", "urban"): "urban-decisions",
+    ("major", "village"): "village-major",
+    ("major", "urban"): "urban-decisions",
+    ("consultation", "village"): "village-consultation",
+    ("consultation", "urban"): "urban-consultation",
+    ("funds", "village"): "village-funds",
+    ("funds", "urban"): "urban-funds",
+}
+
+
+def sync_catalogue(item_model) -> int:
+    """Create the missing built-in items and restore their law-given fields; returns the number
+    changed. Local items and each item's `active` flag are left alone. Takes the model so the data
+    migration can pass its historical one."""
+    changed = 0
+    for row in BUILTIN_ITEMS:
+        wanted = row._asdict()
+        key = wanted.pop("key")
+        item = item_model.objects.filter(key=key).first()
+        if item is None:
+            item_model.objects.create(key=key, builtin=True, **wanted)
+            changed += 1
+        elif any(getattr(item, k) != v for k, v in wanted.items()) or not item.builtin:
+            for name, value in wanted.items():
+                setattr(item, name, value)
+            item.builtin = True
+            item.save()
+            changed += 1
+    return changed
