@@ -1,5 +1,6 @@
-"""A message to one admin user about a covenant revision that waits for them: shown on the admin
-home, e-mailed when the user has an address, and gathered by `notify_digest`."""
+"""A message to one admin user about something that waits for them (a covenant revision, a
+disclosure due or overdue, a resident's query, a supervision report): shown on the admin home,
+e-mailed when the user has an address, and gathered by `notify_digest`."""
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,13 @@ class Notification(models.Model):
         REVIEW_REQUESTED = "review_requested", "待审核"
         FILING_REQUESTED = "filing_requested", "待备案"
         DRAFT_RETURNED = "draft_returned", "草案被退回"
+        DISCLOSURE_DUE = "disclosure_due", "公开即将到期"
+        DISCLOSURE_OVERDUE = "disclosure_overdue", "公开逾期"
+        QUERY_RECEIVED = "query_received", "居民查询待答复"
+        QUERY_ESCALATED = "query_escalated", "居民查询转办"
+        SIGNOFF_REQUESTED = "signoff_requested", "财务公开待审核"
+        SUPERVISION_REPORT = "supervision_report", "监督委员会反映"
+        EVALUATION_FLAG = "evaluation_flag", "民主评议结果"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,11 +34,17 @@ class Notification(models.Model):
     revision = models.ForeignKey(
         "community.CovenantRevision",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name="公约修订",
     )
     # The history row of the transition: one event, one notification per recipient.
-    event_history_id = models.PositiveBigIntegerField("事件")
+    event_history_id = models.PositiveBigIntegerField("事件", null=True, blank=True)
+    # Events that are not a revision's transition: a stable key (e.g. "overdue:12:village-funds:
+    # 2026Q3") and the admin path the notification opens.
+    event_key = models.CharField("事件标识", max_length=200, blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
     message = models.TextField("内容")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -46,7 +60,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "event_history_id"], name="one_notification_per_event"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "event_key"],
+                condition=~models.Q(event_key=""),
+                name="one_notification_per_event_key",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,12 @@ def open_notification(request, pk: int):
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])
-    return redirect("community_revision_detail", note.revision_id)
+    if note.revision_id:
+        return redirect("community_revision_detail", note.revision_id)
+    # Our own admin paths only (a link is written by our code; never an address elsewhere).
+    if note.link.startswith("/") and not note.link.startswith("//"):
+        return redirect(note.link)
+    return redirect("review_inbox")
 
 
 @require_POST

@@ -54,11 +54,42 @@ def revision_url(revision_id: int) -> str:
     )
 
 
+def note_url(note: Notification) -> str:
+    """The absolute address a notification opens: its revision, or its own link."""
+    if note.revision_id:
+        return revision_url(note.revision_id)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (note.link or reverse("review_inbox"))
+
+
+def members(kind: str, page_id: int):
+    """The active users holding a role of `kind` on this page (a community or a township)."""
+    return _members(kind, page_id)
+
+
+def notify_users(users, kind: str, message: str, *, event_key: str, link: str = "") -> list:
+    """Tell each user once about the event `event_key` (idempotent: a second call with the same
+    key creates nothing), and mail those with an address after the transaction commits."""
+    created = []
+    for user in users:
+        note, is_new = Notification.objects.get_or_create(
+            recipient=user,
+            kind=kind,
+            event_key=event_key,
+            defaults={"message": message, "link": link},
+        )
+        if is_new:
+            created.append(note)
+    to_mail = [n.pk for n in created if n.recipient.email]
+    if to_mail:
+        transaction.on_commit(lambda: _email(to_mail))
+    return created
+
+
 def _email(notification_ids: list[int]) -> None:
     for note in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True):
         send_mail(
             f"[{settings.WAGTAIL_SITE_NAME}] {note.get_kind_display()}",
-            f"{note.message}\n\n{revision_url(note.revision_id)}",
+            f"{note.message}\n\n{note_url(note)}",
             settings.DEFAULT_FROM_EMAIL,
             [note.recipient.email],
         )
@@ -142,7 +173,7 @@ def send_digest(now=None) -> int:
     for note in pending:
         by_user.setdefault(note.recipient, []).append(note)
     for user, notes in by_user.items():
-        lines = [f"· {n.message}\n  {revision_url(n.revision_id)}" for n in notes]
+        lines = [f"· {n.message}\n  {note_url(n)}" for n in notes]
         send_mail(
             f"[{settings.WAGTAIL_SITE_NAME}] 您有 {len(notes)} 条未读通知",
             "\n".join(lines),

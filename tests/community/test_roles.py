@@ -100,7 +100,10 @@ def test_publishing_a_new_title_renames_group_and_collection_without_a_second_gr
 def test_same_title_in_another_township_gets_a_distinct_group(dongcheng):
     twin = CommunityPage(title="杏花村", slug="xinghua", households=50, adult_residents=120)
     dongcheng.add_child(instance=twin)
-    assert Role.objects.get(page=twin).group.name == "委员会:杏花村（东城街道）"
+    assert (
+        Role.objects.get(kind=Role.Kind.COMMITTEE, page=twin).group.name
+        == "委员会:杏花村（东城街道）"
+    )
     assert (
         Role.objects.get(group__name="委员会:杏花村").page.specific.get_parent().title == "柳溪镇"
     )
@@ -111,7 +114,7 @@ def test_a_hand_made_group_of_the_same_name_is_adopted(liuxi):
     community = CommunityPage(title="枫林村", slug="fenglin", households=100, adult_residents=260)
     liuxi.add_child(instance=community)
     assert Group.objects.filter(name="委员会:枫林村").count() == 1
-    assert Role.objects.get(page=community).group.name == "委员会:枫林村"
+    assert Role.objects.get(kind=Role.Kind.COMMITTEE, page=community).group.name == "委员会:枫林村"
 
 
 def test_group_of_a_deleted_community_is_reported_not_deleted(liuxi):
