@@ -168,6 +168,8 @@ def period_kind(item: DisclosureItem, community: CommunityPage, settings) -> str
 
 
 def due_on(period: DisclosurePeriod, settings: DistrictSettings) -> datetime.date:
+    if period.kind == YEAR:
+        return period.end  # "at least once a year": by the year's last day
     days = settings.month_deadline_days if period.kind == MONTH else settings.quarter_deadline_days
     return period.end + datetime.timedelta(days=days)
 
