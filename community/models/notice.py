@@ -138,7 +138,6 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
     api_fields = [
         APIField("category"),
         APIField("category_label"),
-        APIField("disclosure_item_keys"),
         APIField("period"),
         APIField("period_label"),
         APIField("summary"),

@@ -122,7 +122,7 @@ def test_group_of_a_deleted_community_is_reported_not_deleted(liuxi):
     liuxi.add_child(instance=community)
     community.delete()
     assert Group.objects.filter(name="委员会:枫林村").exists()
-    assert orphan_groups() == ["委员会:枫林村"]
+    assert orphan_groups() == ["委员会:枫林村", "监督委员会:枫林村"]
 
 
 def test_sync_roles_command_says_when_nothing_changed(capsys):
