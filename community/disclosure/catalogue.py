@@ -48,6 +48,17 @@ EVENT_ITEMS = {
     ("funds", "urban"): "urban-funds",
 }
 
+# The item a notice of a category most often discloses, by kind of community: what the demo and
+# the large-data generator file their notices under. 党务公开 names none (not 村务/居务公开).
+ITEM_OF_CATEGORY = {
+    ("finance", "village"): "village-accounts",
+    ("finance", "urban"): "urban-funds",
+    ("affairs", "village"): "village-other",
+    ("affairs", "urban"): "urban-other",
+    ("government", "village"): "village-assistance",
+    ("government", "urban"): "urban-assistance",
+}
+
 
 def sync_catalogue(item_model) -> int:
     """Create the missing built-in items and restore their law-given fields; returns the number

@@ -291,4 +291,12 @@ class NoticeIndexPage(Page):
             "-display_until", "-pk"
         )
         context["today"] = today
+        community = self.get_parent().specific
+        if hasattr(community, "disclosure_calendar"):
+            context["calendar_url"] = community.get_url(request) + community.reverse_subpage(
+                "disclosure_calendar"
+            )
+            context["calendar_title"] = (
+                "村务公开日历" if community.kind == "village" else "居务公开日历"
+            )
         return context

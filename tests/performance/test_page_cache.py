@@ -183,7 +183,10 @@ def test_the_notice_board_moves_a_notice_to_past_at_midnight(client, monkeypatch
     today = timezone.localdate()
     index = NoticeIndexPage.objects.child_of(yinxing).get()
     notice = NoticePage(
-        title="今天最后一天的公示", slug="last-day", display_from=today, display_until=today
+        title="今天最后一天的公示",
+        slug="last-day",
+        display_from=today - datetime.timedelta(days=14),
+        display_until=today,
     )
     index.add_child(instance=notice)
     notice.save_revision().publish()
