@@ -24,8 +24,11 @@ from wagtail.models import Locale, Page, Revision, Site
 
 from bench.district_covenants import add_covenant
 from bench.district_text import ANCHOR, BATCH, NOTICE_TITLES, SENTENCES, TOPICS
+from community.disclosure.catalogue import ITEM_OF_CATEGORY
+from community.disclosure.periods import QUARTER, period_of
 from community.models import (
     CommunityPage,
+    DisclosureItem,
     NoticeIndexPage,
     NoticePage,
     TownshipPage,
@@ -141,23 +144,44 @@ def _publish(parent: Page, page: Page, user=None) -> Page:
 
 
 def add_notices(index: NoticeIndexPage, rng: random.Random, count: int, user=None) -> list:
-    notices = []
+    """Weekly notices, each on the board fifteen days (the law's least, both ends counted) or
+    long-term, filed under its catalogue item and the quarter it starts in."""
+    kind = (
+        CommunityPage.objects.filter(path=index.path[: index.steplen * 4])
+        .values_list("kind", flat=True)
+        .first()
+    ) or "village"
+    item_ids = dict(DisclosureItem.objects.values_list("key", "pk"))
+    notices, keys = [], []
     for n in range(count):
         start = (ANCHOR - datetime.timedelta(days=7 * (count - n))).date()
         long_term = n % 10 == 0
+        category = rng.choice(["affairs", "finance", "party", "government"])
+        keys.append(ITEM_OF_CATEGORY.get((category, kind)))
         notices.append(
             NoticePage(
                 title=f"{rng.choice(NOTICE_TITLES)}（第{n + 1}期）",
                 slug=f"notice-{n + 1}",
-                category=rng.choice(["affairs", "finance", "party", "government"]),
+                category=category,
+                period=period_of(start, QUARTER).code,
                 summary=rng.choice(SENTENCES),
                 body=[{"type": "paragraph", "value": f"<p>{rng.choice(SENTENCES)}。</p>"}],
                 display_from=start,
-                display_until=None if long_term else start + datetime.timedelta(days=10),
+                display_until=None if long_term else start + datetime.timedelta(days=14),
                 first_published_at=datetime.datetime.combine(start, datetime.time(9), datetime.UTC),
             )
         )
-    return bulk_add_pages(index, notices, rng, user)
+    pages = bulk_add_pages(index, notices, rng, user)
+    through = NoticePage.disclosure_items.through
+    through.objects.bulk_create(
+        [
+            through(noticepage_id=page.pk, disclosureitem_id=item_ids[key])
+            for page, key in zip(pages, keys, strict=True)
+            if key in item_ids
+        ],
+        batch_size=BATCH,
+    )
+    return pages
 
 
 def add_consultations(

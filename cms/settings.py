@@ -66,6 +66,8 @@ PAGE_CACHE_EXCLUDE = ("/admin/", "/documents/")
 # Saving or deleting any of these changes what some public page or API response shows.
 PAGE_CACHE_INVALIDATED_BY = [
     "community.CovenantRevision",
+    "community.DisclosureItem",  # the disclosure calendar's items
+    "community.DistrictSettings",  # its deadlines and start date
     "consultation.Deliberation",
     "consultation.ImplementationUpdate",
     "consultation.Decision",

@@ -1,11 +1,13 @@
 """Covenant endpoints of the headless API (Wagtail API v3, django-ninja): adopted versions and the
-clause-level diff between two of them. Anonymous callers see covenants a resident can reach only
-(cms.visibility: live, public, under no unpublished or restricted page)."""
+clause-level diff between two of them; and a community's disclosure calendar. Anonymous callers
+see covenants and communities a resident can reach only (cms.visibility: live, public, under no
+unpublished or restricted page); the calendar counts public notices only."""
 
 import datetime
 
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field, create_model
@@ -13,7 +15,9 @@ from pydantic import Field, create_model
 from cms.api import MAX_ID, PROBLEMS, PageId
 from cms.visibility import reachable
 from community.diff import ArticleChange
-from community.models import CovenantPage
+from community.disclosure.calendar import calendar_for
+from community.disclosure.views import calendar_title
+from community.models import CommunityPage, CovenantPage
 from community.models.revision import VersionStatus
 from community.models.vote import VOTE_FIELDS, VoteRecord
 
@@ -206,4 +210,110 @@ def diff(request: HttpRequest, page_id: PageId, query: Query[DiffQuery]):
         "to_version": new.pk,
         "summary": result.summary,
         "changes": [_change(c) for c in result.changes],
+    }
+
+
+# The disclosure calendar (docs/disclosure.md): what a community must disclose, and whether it did.
+communities_router = Router(tags=["disclosure"])
+
+
+class DisclosureItemSchema(Schema):
+    key: str = Field(description="stable key, e.g. village-accounts")
+    name: str
+    basis: str = Field(description="the article or local document that requires it")
+    schedule: str = Field(description="quarterly | accounts | at_once | promptly | yearly")
+
+
+class PeriodSchema(Schema):
+    code: str = Field(description="2026Q4 | 2026-11 | 2026")
+    label: str = Field(description="2026年第四季度 | 2026年11月 | 2026年")
+    kind: str = Field(description="quarter | month | year")
+
+
+class DisclosedNoticeSchema(Schema):
+    id: int | None = Field(description="the notice's page id; null for a disclosure not a notice")
+    title: str
+    url: str
+
+
+class CalendarEntrySchema(Schema):
+    item: DisclosureItemSchema
+    label: str = Field(description="the period's label, or the event's")
+    period: PeriodSchema | None
+    due_on: datetime.date | None
+    status: str = Field(description="on_time | late | not_due | overdue")
+    status_label: str = Field(description="已公开 | 逾期后公开 | 未到期 | 逾期未公开")
+    days_late: int = Field(description="days past due_on: until disclosed_on, or until today")
+    disclosed_on: datetime.date | None
+    notice: DisclosedNoticeSchema | None = Field(description="what disclosed it, where known")
+    event: str | None = Field(description="the event's key (e.g. decision:12:resolution)")
+
+
+class CalendarSchema(Schema):
+    community_id: int
+    community: str
+    kind: str = Field(description="village | urban")
+    title: str = Field(description="村务公开日历 | 居务公开日历")
+    today: datetime.date
+    tracked_from: datetime.date | None
+    counts: dict[str, int] = Field(description="entries per status")
+    entries: list[CalendarEntrySchema]
+
+
+def _served_disclosure(entry, request) -> dict | None:
+    found = entry.disclosed
+    if found is not None:
+        page = found.page
+        url = page.get_url(request) if page is not None else found.url
+        return {"id": page.pk if page is not None else None, "title": found.title, "url": url}
+    event = entry.event
+    if event is not None and event.fulfilled_on:
+        return {"id": None, "title": event.title or entry.label, "url": event.url}
+    return None
+
+
+def _entry(entry, request) -> dict:
+    period = entry.period
+    return {
+        "item": {
+            "key": entry.item.key,
+            "name": entry.item.name,
+            "basis": entry.item.basis,
+            "schedule": entry.item.schedule,
+        },
+        "label": entry.label,
+        "period": None
+        if period is None
+        else {"code": period.code, "label": period.label, "kind": period.kind},
+        "due_on": entry.due_on,
+        "status": entry.status,
+        "status_label": entry.status_label,
+        "days_late": entry.days_late,
+        "disclosed_on": entry.disclosed_on,
+        "notice": _served_disclosure(entry, request),
+        "event": entry.event.key if entry.event else None,
+    }
+
+
+@communities_router.get(
+    "/{page_id}/disclosure/",
+    response={200: CalendarSchema, **PROBLEMS},
+    url_name="community_disclosure",
+    summary="A community's disclosure calendar: each required item per period and its status",
+    operation_id="communities_disclosure",
+)
+def disclosure(request: HttpRequest, page_id: PageId):
+    community = reachable(CommunityPage.objects).filter(pk=page_id).first()
+    if community is None:
+        raise Http404("没有这个村（社区），或尚未公布。")
+    calendar = calendar_for(community)
+    return {
+        "community_id": community.pk,
+        "community": community.title,
+        "kind": community.kind,
+        "title": calendar_title(community),
+        "today": timezone.localdate(),
+        "tracked_from": calendar.tracked_from,
+        "counts": calendar.counts(),
+        "entries": [_entry(e, request) for e in calendar.entries],
     }

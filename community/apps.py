@@ -11,7 +11,7 @@ class CommunityConfig(AppConfig):
         from wagtail.api.v3.urls import api
 
         from community import permissions, signals  # noqa: F401
-        from community.api import router
+        from community.api import communities_router, router
         from community.review import checks, figures, guard, notifications  # noqa: F401
 
         guard.connect()
@@ -19,3 +19,4 @@ class CommunityConfig(AppConfig):
         figures.register()
         # Our routers join Wagtail's API before its URLs are read (docs/api.md).
         api.add_router("/covenants/", router)
+        api.add_router("/communities/", communities_router)

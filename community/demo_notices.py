@@ -7,8 +7,11 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from community.demo_profiles import profile_of
+from community.disclosure.catalogue import ITEM_OF_CATEGORY
+from community.disclosure.periods import QUARTER, period_of
 from community.models import (
     CommunityPage,
+    DisclosureItem,
     ExperienceFeature,
     ExperienceIndexPage,
     ExperiencePage,
@@ -97,8 +100,18 @@ def seed_notices() -> None:
                 else None,
                 body=body,
             )
+            key = ITEM_OF_CATEGORY.get((item.category, community.kind))
+            notice.disclosure_items = list(DisclosureItem.objects.filter(key=key))
+            notice.period = _period(item, display_from)
             board.add_child(instance=notice)
             notice.save_revision(user=user).publish()
+
+
+def _period(item, display_from: datetime.date) -> str:
+    """The quarter a notice discloses: a quarter's accounts are published after it ends (the
+    demo's 第三季度财务收支公开 in the fourth quarter), anything else in the quarter it starts."""
+    quarter = period_of(display_from, QUARTER)
+    return (quarter.previous() if item.category == "finance" else quarter).code
 
 
 def seed_experiences(home: Page) -> None:

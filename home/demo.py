@@ -12,6 +12,7 @@ from wagtail.models import Site
 
 from community.demo import DemoLogin, seed_tree, seed_users
 from community.demo_covenants import seed_covenants
+from community.demo_disclosure import seed_disclosure
 from community.demo_notices import seed_experiences, seed_notices
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
@@ -57,5 +58,6 @@ def seed() -> list[DemoLogin]:
     seed_consultations()
     seed_forms()
     seed_notices()
+    seed_disclosure()
     seed_experiences(home)
     return logins

@@ -39,6 +39,10 @@ class Status(models.TextChoices):
     OVERDUE = "overdue", "逾期未公开"
 
 
+# Not colour alone: the public calendar shows each status by its symbol and words too.
+SYMBOLS = {Status.ON_TIME: "✓", Status.LATE: "!", Status.NOT_DUE: "○", Status.OVERDUE: "✗"}
+
+
 @dataclass(frozen=True)
 class Disclosure:
     """Something residents can read that discloses an item for a period (or on a day)."""
@@ -97,6 +101,10 @@ class Entry:
         return Status(self.status).label
 
     @property
+    def status_symbol(self) -> str:
+        return SYMBOLS[Status(self.status)]
+
+    @property
     def disclosed_on(self) -> datetime.date | None:
         if self.disclosed is not None:
             return self.disclosed.disclosed_on
@@ -121,6 +129,7 @@ class Entry:
 class CommunityCalendar:
     community: CommunityPage
     entries: list[Entry] = field(default_factory=list)
+    tracked_from: datetime.date | None = None  # the first day the community is held to it
 
     def counts(self) -> dict[str, int]:
         found = dict.fromkeys(Status.values, 0)
@@ -252,8 +261,8 @@ def calendars(
 
     result = {}
     for community in communities:
-        calendar = CommunityCalendar(community)
         start = tracked_from(community, settings)
+        calendar = CommunityCalendar(community, tracked_from=start)
         for item in items:
             if item.scope not in (community.kind, DisclosureItem.Scope.BOTH):
                 continue

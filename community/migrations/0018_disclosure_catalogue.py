@@ -6,28 +6,18 @@ import modelcluster.fields
 import modelsearch.index
 from django.db import migrations, models
 
-from community.disclosure.catalogue import sync_catalogue
+from community.disclosure.catalogue import file_notices, sync_catalogue
 
 
 def create_catalogue(apps, schema_editor):
-    """The law's items, and existing notices filed under them: each notice's period is the quarter
-    of its 公示开始; a 财务公开 notice names the accounts item, any other the "other matters" one."""
+    """The law's items, and existing notices filed under them (catalogue.file_notices)."""
     Item = apps.get_model("community", "DisclosureItem")
-    Notice = apps.get_model("community", "NoticePage")
     sync_catalogue(Item)
-    items = {item.key: item for item in Item.objects.all()}
-    for notice in Notice.objects.all():
-        kind = (
-            apps.get_model("community", "CommunityPage")
-            .objects.filter(path=notice.path[:16])
-            .values_list("kind", flat=True)
-            .first()
-        ) or "village"
-        day = notice.display_from
-        notice.period = f"{day.year}Q{(day.month - 1) // 3 + 1}"
-        notice.save(update_fields=["period"])
-        key = f"{kind}-{'accounts' if notice.category == 'finance' and kind == 'village' else 'funds' if notice.category == 'finance' else 'other'}"
-        notice.disclosure_items.add(items[key])
+    file_notices(
+        apps.get_model("community", "NoticePage"),
+        Item,
+        apps.get_model("community", "CommunityPage"),
+    )
 
 
 class Migration(migrations.Migration):

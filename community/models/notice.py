@@ -19,6 +19,7 @@ from wagtail.search import index
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
+from community.disclosure.forms import NoticeForm
 from community.disclosure.periods import QUARTER, parse_period, period_of
 from community.disclosure.rules import check_display_period
 from community.models.disclosure import NoticeCategory
@@ -113,7 +114,11 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
         *Page.content_panels,
         FieldPanel("category"),
         MultiFieldPanel(
-            [FieldPanel("disclosure_items"), FieldPanel("period")],
+            # Required on publish and submit (NoticeForm), not on 保存草稿, autosave or preview.
+            [
+                FieldPanel("disclosure_items", required_on_save=False),
+                FieldPanel("period", required_on_save=False),
+            ],
             heading="公开目录",
         ),
         FieldPanel("summary"),
@@ -124,6 +129,8 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
         FieldPanel("body"),
         FieldPanel("attachments"),
     ]
+
+    base_form_class = NoticeForm
 
     search_fields = [
         *Page.search_fields,
@@ -283,4 +290,12 @@ class NoticeIndexPage(Page):
             "-display_until", "-pk"
         )
         context["today"] = today
+        community = self.get_parent().specific
+        if hasattr(community, "disclosure_calendar"):
+            context["calendar_url"] = community.get_url(request) + community.reverse_subpage(
+                "disclosure_calendar"
+            )
+            context["calendar_title"] = (
+                "村务公开日历" if community.kind == "village" else "居务公开日历"
+            )
         return context

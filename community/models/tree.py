@@ -254,6 +254,22 @@ class CommunityPage(Place, RoutablePageMixin, Page):
     def search(self, request):
         return search_page(request, self, scope=self)
 
+    @path("disclosure/", name="disclosure_calendar")
+    def disclosure_calendar(self, request):
+        """村务公开日历 / 居务公开日历: what must be disclosed, and whether it was, on time."""
+        # The calendar reads the notice and catalogue models: imported once they are all loaded.
+        from community.disclosure.views import calendar_page
+
+        return calendar_page(self, request)
+
+    @path("disclosure/print/", name="disclosure_calendar_print")
+    def disclosure_calendar_print(self, request):
+        """The calendar on A4 for the notice board, with the QR code of its web page."""
+        # As above: the calendar module imports the models this one is part of.
+        from community.disclosure.views import calendar_page
+
+        return calendar_page(self, request, printing=True)
+
     def get_sections(self):
         """The community's live child pages in tree order, in one query (titles and URLs only)."""
         return self.get_children().live().order_by("path")

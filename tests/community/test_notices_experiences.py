@@ -37,10 +37,10 @@ def _notice(board, slug, start, days, **fields):
 def test_board_lists_current_notices_first_then_past_ones(client, shiqiao):
     board = NoticeIndexPage.objects.child_of(shiqiao).get()
     NoticePage.objects.child_of(board).delete()
-    _notice(board, "old", -40, 10, title="早已期满")
-    _notice(board, "older", -90, 10, title="更早期满")
+    _notice(board, "old", -40, 15, title="早已期满")
+    _notice(board, "older", -90, 15, title="更早期满")
     _notice(board, "long", -100, None, title="长期公示")
-    _notice(board, "new", -1, 10, title="昨日开始")
+    _notice(board, "new", -1, 15, title="昨日开始")
     html = client.get(board.url).content.decode()
     current, past = html.split("<h2>往期公示</h2>")
     assert current.index("昨日开始") < current.index("长期公示")
@@ -49,7 +49,7 @@ def test_board_lists_current_notices_first_then_past_ones(client, shiqiao):
 
 def test_expired_notice_stays_readable_and_says_so(client, shiqiao):
     board = NoticeIndexPage.objects.child_of(shiqiao).get()
-    notice = _notice(board, "expired", -30, 10)
+    notice = _notice(board, "expired", -30, 15)
     html = client.get(notice.url).content.decode()
     until = notice.display_until
     assert f"本公示已于 {until.year}年{until.month}月{until.day}日 期满" in html

@@ -1,0 +1,158 @@
+"""Issue 16 item 4, the engine: for each required item and period, whether the community disclosed
+it on time, late, not yet (未到期) or not at all (逾期未公开). Today is 2026-12-02 in these stories;
+the district tracks from 2026-07-01, so the third quarter (due 10 October) is past and the fourth
+(due 10 January) is not."""
+
+import datetime
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from community.disclosure.calendar import Status, calendars
+from community.models import CommunityPage, DisclosureItem
+
+from .calendar_helpers import board, disclose, district, new_community
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 2)
+D = datetime.date
+
+
+def _calendar(community, today=TODAY, **settings):
+    return calendars(CommunityPage.objects.filter(pk=community.pk), today, district(**settings))[
+        community.pk
+    ]
+
+
+def _entry(calendar, key, code):
+    found = [
+        e for e in calendar.entries if e.item.key == key and e.period and e.period.code == code
+    ]
+    assert len(found) == 1, [(e.item.key, e.label) for e in calendar.entries]
+    return found[0]
+
+
+def test_a_quarterly_item_disclosed_on_time_late_or_not_at_all():
+    village = new_community()
+    on_time = disclose(village, ["village-decisions"], "2026Q3", D(2026, 10, 5))
+    disclose(village, ["village-assistance"], "2026Q3", D(2026, 10, 20))
+    calendar = _calendar(village)
+
+    entry = _entry(calendar, "village-decisions", "2026Q3")
+    assert entry.status == Status.ON_TIME and entry.status_label == "已公开"
+    assert entry.due_on == D(2026, 10, 10) and entry.disclosed.page.pk == on_time.pk
+    late = _entry(calendar, "village-assistance", "2026Q3")
+    assert (
+        late.status == Status.LATE and late.days_late == 10 and late.disclosed_on == D(2026, 10, 20)
+    )
+    missing = _entry(calendar, "village-other", "2026Q3")
+    assert missing.status == Status.OVERDUE and missing.status_label == "逾期未公开"
+    not_due = _entry(calendar, "village-other", "2026Q4")
+    assert not_due.status == Status.NOT_DUE and not_due.due_on == D(2027, 1, 10)
+
+
+def test_every_law_item_of_a_village_is_required_each_quarter():
+    calendar = _calendar(new_community())
+    q3 = {e.item.key for e in calendar.entries if e.period and e.period.code == "2026Q3"}
+    assert q3 == {
+        "village-decisions", "village-funds", "village-assistance", "village-consultation",
+        "village-other", "village-accounts",
+    }  # fmt: skip
+    assert [p.code for p in calendar.periods()] == ["2026Q4", "2026Q3"]
+
+
+def test_a_village_with_frequent_transactions_discloses_its_accounts_monthly():
+    village = new_community(frequent_transactions=True)
+    disclose(village, ["village-accounts"], "2026-10", D(2026, 11, 8), category="finance")
+    calendar = _calendar(village)
+    months = {e.period.code: e for e in calendar.entries if e.item.key == "village-accounts"}
+    assert sorted(months) == [f"2026-{m:02}" for m in range(7, 13)]
+    assert months["2026-10"].status == Status.ON_TIME and months["2026-10"].due_on == D(
+        2026, 11, 10
+    )
+    assert months["2026-09"].status == Status.OVERDUE
+    assert months["2026-11"].status == Status.NOT_DUE and months["2026-11"].due_on == D(
+        2026, 12, 10
+    )
+
+
+def test_a_months_accounts_fulfil_its_quarter():
+    village = new_community()
+    disclose(village, ["village-accounts"], "2026-09", D(2026, 10, 3), category="finance")
+    assert _entry(_calendar(village), "village-accounts", "2026Q3").status == Status.ON_TIME
+
+
+def test_a_quarters_accounts_do_not_fulfil_a_month():
+    village = new_community(frequent_transactions=True)
+    disclose(village, ["village-accounts"], "2026Q3", D(2026, 10, 3), category="finance")
+    assert _entry(_calendar(village), "village-accounts", "2026-09").status == Status.OVERDUE
+
+
+def test_an_unpublished_notice_does_not_count():
+    village = new_community()
+    notice = disclose(village, ["village-other"], "2026Q3", D(2026, 10, 5))
+    notice.unpublish()
+    assert _entry(_calendar(village), "village-other", "2026Q3").status == Status.OVERDUE
+
+
+def test_a_notice_under_an_unpublished_board_does_not_count():
+    village = new_community()
+    disclose(village, ["village-other"], "2026Q3", D(2026, 10, 5))
+    board(village).unpublish()
+    assert _entry(_calendar(village), "village-other", "2026Q3").status == Status.OVERDUE
+
+
+def test_a_notice_behind_a_view_restriction_does_not_count():
+    village = new_community()
+    disclose(village, ["village-other"], "2026Q3", D(2026, 10, 5))
+    PageViewRestriction.objects.create(page=board(village), restriction_type="login")
+    assert _entry(_calendar(village), "village-other", "2026Q3").status == Status.OVERDUE
+
+
+def test_a_community_is_tracked_from_when_it_joined_if_that_is_later():
+    village = new_community(joined=D(2026, 11, 15))
+    calendar = _calendar(village)
+    assert calendar.tracked_from == D(2026, 11, 15)
+    assert [p.code for p in calendar.periods()] == ["2026Q4"]
+
+
+def test_a_community_is_tracked_from_the_districts_start_if_that_is_later():
+    calendar = _calendar(new_community(), disclosure_start=D(2026, 10, 1))
+    assert calendar.tracked_from == D(2026, 10, 1)
+    assert [p.code for p in calendar.periods()] == ["2026Q4"]
+
+
+def test_urban_communities_disclose_quarterly_by_the_districts_practice():
+    urban = new_community("urban", slug="calendar-urban")
+    calendar = _calendar(urban, urban_period="quarter")
+    q3 = {e.item.key for e in calendar.entries if e.period and e.period.code == "2026Q3"}
+    assert len(q3) == 7 and all(k.startswith("urban-") for k in q3)
+
+
+def test_urban_communities_without_a_fixed_period_only_follow_events():
+    urban = new_community("urban", slug="calendar-urban")
+    assert _calendar(urban, urban_period="none").entries == []
+
+
+def test_a_major_matter_disclosed_at_once_is_an_entry_of_its_own():
+    village = new_community()
+    disclose(village, ["village-major"], "2026Q4", D(2026, 11, 1), slug="major")
+    disclose(village, ["village-major"], "2026Q2", D(2026, 5, 1), slug="before-start")
+    majors = [e for e in _calendar(village).entries if e.item.key == "village-major"]
+    assert len(majors) == 1
+    assert majors[0].period is None and majors[0].status == Status.ON_TIME
+    assert majors[0].disclosed_on == D(2026, 11, 1) and majors[0].label.startswith("2026Q4")
+
+
+def test_deadlines_follow_the_districts_settings():
+    village = new_community(frequent_transactions=True)
+    calendar = _calendar(village, quarter_deadline_days=20, month_deadline_days=5)
+    assert _entry(calendar, "village-other", "2026Q3").due_on == D(2026, 10, 20)
+    assert _entry(calendar, "village-accounts", "2026-10").due_on == D(2026, 11, 5)
+
+
+def test_an_inactive_item_is_not_required():
+    DisclosureItem.objects.filter(key="village-assistance").update(active=False)
+    keys = {e.item.key for e in _calendar(new_community()).entries}
+    assert "village-assistance" not in keys and "village-other" in keys
