@@ -69,6 +69,7 @@ PAGE_CACHE_INVALIDATED_BY = [
     "consultation.Deliberation",
     "consultation.ImplementationUpdate",
     "consultation.Decision",
+    "consultation.NoticeQuery",
     "community.ExperienceFeature",
     "community.ExperienceTheme",
     "wagtailcore.Site",

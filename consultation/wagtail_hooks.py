@@ -15,6 +15,7 @@ from consultation.models import (
     ImplementationUpdate,
 )
 from consultation.proposals import proposal_urls
+from consultation.queries_admin import admin_urls as query_admin_urls
 from consultation.records_admin import ConsultationRecordsGroup
 
 
@@ -156,3 +157,19 @@ def proposals_menu_item():
     return CommitteeMenuItem(
         "居民提议", reverse("consultation_proposals"), icon_name="mail", order=255
     )
+
+
+@hooks.register("register_admin_urls")
+def notice_query_urls():
+    return query_admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def notice_queries_menu_item():
+    """Residents' queries: every role reads its scope's; the committee answers, the township decides."""
+
+    class DeskMenuItem(MenuItem):
+        def is_shown(self, request):
+            return policy_for(request.user).may_use_desk()
+
+    return DeskMenuItem("居民查询", reverse("consultation_queries"), icon_name="help", order=256)
