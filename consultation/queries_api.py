@@ -19,7 +19,7 @@ from cms.visibility import reachable
 from community.models import NoticePage
 from consultation.answers import Code
 from consultation.forms_api import answers_only
-from consultation.models.queries import QUESTION_MAX
+from consultation.models.queries import QUESTION_MAX, NoticeQuery
 from consultation.queries import Asked, ask
 from consultation.ratelimit import client_key
 
@@ -81,9 +81,7 @@ def answered(request: HttpRequest, page_id: PageId):
     items = [
         {"id": q.pk, "question": q.shown_question, "received_on": timezone.localdate(q.received_at),
          "answer": q.answer, "answered_on": q.answered_on}
-        for q in notice.queries.public().only(
-            "pk", "question", "public_question", "received_at", "answer", "answered_on"
-        )
+        for q in NoticeQuery.objects.filter(notice_id=notice.pk).public()
     ]  # fmt: skip
     return {"notice": notice.pk, "count": len(items), "items": items}
 

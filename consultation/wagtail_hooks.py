@@ -13,6 +13,7 @@ from consultation.models import (
     ConsultationPage,
     Deliberation,
     ImplementationUpdate,
+    NoticeQuery,
 )
 from consultation.proposals import proposal_urls
 from consultation.queries_admin import admin_urls as query_admin_urls
@@ -63,6 +64,9 @@ def keep_pages_with_consultation_records(request, page):
     """Records point at their agenda; deleting the agenda (or a community above it) is refused."""
 
     agendas = ConsultationPage.objects.filter(path__startswith=page.path).values("pk")
+    if NoticeQuery.objects.filter(notice__path__startswith=page.path).exists():
+        messages.error(request, "该页面下的公示有居民查询，依规保存，不能删除。可以取消发布。")
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
     if any(
         model.objects.filter(agenda__in=agendas).exists()
         for model in (Deliberation, ImplementationUpdate)

@@ -15,6 +15,7 @@ from community.demo_covenants import seed_covenants
 from community.demo_notices import seed_experiences, seed_notices
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
+from consultation.demo_queries import seed_queries
 from home.models import HomePage
 
 DISTRICT = {
@@ -57,5 +58,6 @@ def seed() -> list[DemoLogin]:
     seed_consultations()
     seed_forms()
     seed_notices()
+    seed_queries()
     seed_experiences(home)
     return logins
