@@ -71,6 +71,7 @@ PAGE_CACHE_INVALIDATED_BY = [
     "consultation.Deliberation",
     "consultation.ImplementationUpdate",
     "consultation.Decision",
+    "consultation.NoticeQuery",
     "community.ExperienceFeature",
     "community.ExperienceTheme",
     "wagtailcore.Site",

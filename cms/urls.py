@@ -10,7 +10,7 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from cms import api_visibility
+from cms import api_visibility, site_urls
 from cms.api import install_problems
 from cms.logins import authenticate_with_password
 from cms.media_access import serve_media
@@ -61,5 +61,7 @@ urlpatterns += [
     # server must not serve MEDIA_ROOT itself, docs/deployment.md).
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
     re_path(r"^(?P<page_path>(?:[\w\-]+/)*)qr\.(?P<fmt>svg|png)$", qr_code, name="page_qr"),
+    # The apps' own public routes (cms/site_urls.py), e.g. a resident's query on a notice.
+    path("", include(site_urls.patterns())),
     path("", include(wagtail_urls)),
 ]

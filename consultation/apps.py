@@ -11,11 +11,14 @@ class ConsultationConfig(AppConfig):
         from wagtail.api.v3.urls import api
 
         from cms import media_access
+        from cms import site_urls as cms_site_urls
         from cms.visibility import reachable
         from consultation import deletion, desk
         from consultation.api import router as consultations_router
         from consultation.forms_api import router as forms_router
         from consultation.models import ConsultationPage, ImplementationUpdate
+        from consultation.queries_api import router as notices_router
+        from consultation.query_views import site_urls
 
         desk.register()
         # An update's photos and documents are public once it is published on a reachable agenda.
@@ -28,3 +31,5 @@ class ConsultationConfig(AppConfig):
         deletion.connect()
         api.add_router("/consultations/", consultations_router)
         api.add_router("/forms/", forms_router)
+        api.add_router("/notices/", notices_router)
+        cms_site_urls.add(site_urls())

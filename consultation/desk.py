@@ -18,7 +18,7 @@ from community.review.figures import (
 )
 from community.review.registry import figure_registry, history_registry
 from consultation.dashboard import agendas_needing_attention
-from consultation.models import CommunityFormSubmission, Deliberation
+from consultation.models import CommunityFormSubmission, Deliberation, NoticeQuery
 
 
 def _day(value) -> datetime.date:
@@ -87,6 +87,24 @@ def form_answers_per_week(communities, period: Period) -> list[WeekCount]:
     return weeks
 
 
+def queries_received(communities, period: Period) -> int:
+    """Residents' queries about notices received in the period (村(居)民查询)."""
+    return NoticeQuery.objects.filter(
+        community__in=communities,
+        received_at__date__gte=period.start,
+        received_at__date__lte=period.end,
+    ).count()
+
+
+def queries_escalated(communities, period: Period) -> int:
+    """Queries sent to the township in the period, unanswered in time or disputed."""
+    return NoticeQuery.objects.filter(
+        community__in=communities,
+        escalated_at__date__gte=period.start,
+        escalated_at__date__lte=period.end,
+    ).count()
+
+
 def register() -> None:
     figure_registry.register("consultations_held", "开展协商（次）", consultations_held, order=10)
     figure_registry.register_series("consultations_per_month", consultations_per_month)
@@ -96,3 +114,8 @@ def register() -> None:
     history_registry.register("consultation.ImplementationUpdate", title_path="agenda.title")
     history_registry.register("consultation.Decision", title_path="title")
     history_registry.register("consultation.AnswerDeletion", title_path="summary")
+    figure_registry.register("queries_received", "居民查询（件）", queries_received, order=50)
+    figure_registry.register(
+        "queries_escalated", "逾期或有异议转办（件）", queries_escalated, order=51
+    )
+    history_registry.register("consultation.NoticeQuery", title_path="notice.title")

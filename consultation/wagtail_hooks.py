@@ -13,8 +13,10 @@ from consultation.models import (
     ConsultationPage,
     Deliberation,
     ImplementationUpdate,
+    NoticeQuery,
 )
 from consultation.proposals import proposal_urls
+from consultation.queries_admin import admin_urls as query_admin_urls
 from consultation.records_admin import ConsultationRecordsGroup
 
 
@@ -62,6 +64,9 @@ def keep_pages_with_consultation_records(request, page):
     """Records point at their agenda; deleting the agenda (or a community above it) is refused."""
 
     agendas = ConsultationPage.objects.filter(path__startswith=page.path).values("pk")
+    if NoticeQuery.objects.filter(notice__path__startswith=page.path).exists():
+        messages.error(request, "该页面下的公示有居民查询，依规保存，不能删除。可以取消发布。")
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
     if any(
         model.objects.filter(agenda__in=agendas).exists()
         for model in (Deliberation, ImplementationUpdate)
@@ -156,3 +161,19 @@ def proposals_menu_item():
     return CommitteeMenuItem(
         "居民提议", reverse("consultation_proposals"), icon_name="mail", order=255
     )
+
+
+@hooks.register("register_admin_urls")
+def notice_query_urls():
+    return query_admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def notice_queries_menu_item():
+    """Residents' queries: every role reads its scope's; the committee answers, the township decides."""
+
+    class DeskMenuItem(MenuItem):
+        def is_shown(self, request):
+            return policy_for(request.user).may_use_desk()
+
+    return DeskMenuItem("居民查询", reverse("consultation_queries"), icon_name="help", order=256)

@@ -16,6 +16,7 @@ from community.demo_disclosure import seed_disclosure
 from community.demo_notices import seed_experiences, seed_notices
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
+from consultation.demo_queries import seed_queries
 from home.models import HomePage
 
 DISTRICT = {
@@ -59,5 +60,6 @@ def seed() -> list[DemoLogin]:
     seed_forms()
     seed_notices()
     seed_disclosure()
+    seed_queries()
     seed_experiences(home)
     return logins

@@ -2,6 +2,7 @@ from consultation.models.agenda import AgendaItem, ConsultationIndexPage, Consul
 from consultation.models.decision import Decision
 from consultation.models.deletion import AnswerDeletion
 from consultation.models.forms import CommunityFormField, CommunityFormPage, CommunityFormSubmission
+from consultation.models.queries import NoticeQuery
 from consultation.models.ratelimit import RateCounter
 from consultation.models.records import Deliberation, ImplementationUpdate
 
@@ -16,6 +17,7 @@ __all__ = [
     "Decision",
     "Deliberation",
     "ImplementationUpdate",
+    "NoticeQuery",
     "RateCounter",
     "Status",
 ]

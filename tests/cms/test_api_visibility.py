@@ -18,12 +18,23 @@ from consultation.models import (
     ConsultationPage,
     Deliberation,
     ImplementationUpdate,
+    NoticeQuery,
 )
 
 pytestmark = pytest.mark.django_db
 
-# Speakers' names and residents' phone numbers in the demo data: they must never leave.
-PERSONAL = ["王秀英", "张国强", "13857112345", "13967154321"]
+# Speakers' names and residents' phone numbers in the demo data (and of the queries below, issue
+# 16): they must never leave.
+PERSONAL = [
+    "王秀英",
+    "张国强",
+    "13857112345",
+    "13967154321",
+    "钱晓梅",
+    "13700001111",
+    "孙建华",
+    "13912340000",
+]
 
 
 def _png() -> ContentFile:
@@ -83,6 +94,22 @@ def secrets(xinghua, committee_xinghua, django_capture_on_commit_callbacks):
     ImplementationUpdate.objects.create(
         agenda=agenda, date=timezone.localdate(), text="未公开进展SECRETUPD"
     )
+    # A resident's queries on a public notice: the answered one is public, never who asked; the
+    # unanswered one is not public at all.
+    for question, answer in (("公开的查询", "公开的答复"), ("未答复的查询SECRETQUERY", "")):
+        NoticeQuery.objects.create(
+            notice=pending,
+            community=xinghua,
+            question=question,
+            name="钱晓梅",
+            mobile="13700001111",
+            consent=True,
+            due_on=timezone.localdate(),
+            answer=answer,
+            answered_on=timezone.localdate() if answer else None,
+            token=f"SECRETTOKEN{len(answer)}",
+        )
+    assert NoticeQuery.objects.filter(name="孙建华").exists()  # the demo's
     assert CommunityFormSubmission.objects.exists()
     return {"public_doc": public_doc, "pages": [draft, pending, private, experience]}
 
@@ -142,6 +169,7 @@ def test_no_anonymous_response_contains_anything_unpublished_or_personal(client,
             assert personal not in body, (where, personal)
     listing = "".join(b for w, b in bodies if w.startswith("/api/v3/documents/"))
     assert "公开附件PUBLICDOC" in listing  # the sweep does see what is public
+    assert any("公开的答复" in b for w, b in bodies if "/queries/" in w)
 
 
 def test_documents_used_only_by_drafts_are_not_listed(client, secrets):

@@ -124,11 +124,11 @@ def test_ensure_sections_is_idempotent(xinghua):
     assert Page.objects.count() == before
 
 
-def test_ensure_sections_recreates_a_missing_section_beside_a_slug_in_use(xinghua):
-    xinghua.get_children().type(NoticeIndexPage).get().delete()
-    ConsultationIndexPage.objects.child_of(xinghua).update(slug="notices")
-    xinghua.refresh_from_db()
-    (created,) = xinghua.ensure_sections()
+def test_ensure_sections_recreates_a_missing_section_beside_a_slug_in_use(yinxing):
+    yinxing.get_children().type(NoticeIndexPage).get().delete()
+    ConsultationIndexPage.objects.child_of(yinxing).update(slug="notices")
+    yinxing.refresh_from_db()
+    (created,) = yinxing.ensure_sections()
     assert isinstance(created, NoticeIndexPage)
     assert created.slug == "notices-2"
 

@@ -10,6 +10,7 @@ from community.models import (
     CommunityRegister,
     CovenantPage,
     CovenantRevision,
+    NoticePage,
     RegisterGroup,
 )
 from consultation.models import (
@@ -18,6 +19,7 @@ from consultation.models import (
     Decision,
     Deliberation,
     ImplementationUpdate,
+    NoticeQuery,
 )
 
 
@@ -122,6 +124,20 @@ def new_register_group(community, user) -> RegisterGroup:
 
 
 # registry key -> (make a record, the field a test changes, its new value, its label)
+def new_notice_query(community, user) -> NoticeQuery:
+    notice = NoticePage.objects.descendant_of(community).live().order_by("pk").first()
+    return save(
+        NoticeQuery(
+            notice=notice,
+            community=community,
+            question="补助发给了谁？",
+            due_on=timezone.localdate(),
+        ),
+        user,
+        "居民提出查询",
+    )
+
+
 FACTORIES = {
     "community.covenantrevision": (
         new_revision,
@@ -141,6 +157,7 @@ FACTORIES = {
         "数据来源",
     ),
     "community.registergroup": (new_register_group, "adults", "12", "18周岁以上人数"),
+    "consultation.noticequery": (new_notice_query, "answer", "名单已公示。", "答复"),
 }
 
 
