@@ -69,6 +69,8 @@ PAGE_CACHE_INVALIDATED_BY = [
     "consultation.Deliberation",
     "consultation.ImplementationUpdate",
     "consultation.Decision",
+    "community.Evaluation",
+    "community.EvaluationRating",
     "community.ExperienceFeature",
     "community.ExperienceTheme",
     "wagtailcore.Site",

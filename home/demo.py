@@ -12,6 +12,7 @@ from wagtail.models import Site
 
 from community.demo import DemoLogin, seed_tree, seed_users
 from community.demo_covenants import seed_covenants
+from community.demo_evaluation import seed_evaluations
 from community.demo_notices import seed_experiences, seed_notices
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
@@ -58,4 +59,5 @@ def seed() -> list[DemoLogin]:
     seed_forms()
     seed_notices()
     seed_experiences(home)
+    seed_evaluations()
     return logins
