@@ -54,7 +54,11 @@ class MeetingForm(TextChecked, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = (*MEETING_FIELDS, "published_on")
-        widgets = {"meeting_date": DateInput(), "notice_date": DateInput(), "published_on": DateInput()}
+        widgets = {
+            "meeting_date": DateInput(),
+            "notice_date": DateInput(),
+            "published_on": DateInput(),
+        }
 
     def __init__(self, *args, community: CommunityPage, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,16 +68,24 @@ class MeetingForm(TextChecked, forms.ModelForm):
         ]
         for name in ("meeting_kind", "meeting_date", "eligible", "present"):
             self.fields[name].required = True
-            self.fields[name].error_messages["required"] = (
-                f"请填写{self.fields[name].label}。"
-            )
-        for name in ("eligible", "present", "women_present", "households", "households_represented"):
+            self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}。"
+        for name in (
+            "eligible",
+            "present",
+            "women_present",
+            "households",
+            "households_represented",
+        ):
             self.fields[name].error_messages.update(
                 invalid="请填写整数。", min_value="不能为负数。"
             )
 
 
-COUNT_ERRORS = {"invalid": "请填写整数。", "min_value": "票数不能为负数。", "required": "请填写票数。"}
+COUNT_ERRORS = {
+    "invalid": "请填写整数。",
+    "min_value": "票数不能为负数。",
+    "required": "请填写票数。",
+}
 
 
 class RatingForm(TextChecked, forms.Form):
@@ -199,8 +211,8 @@ def evaluation_detail(request, pk: int):
 
 def evaluation_open(request, community_id: int):
     community = _community(request, community_id)
-    policy = policy_for(request.user)
-    policy.require(policy.is_supervisor_of(community), REFUSED)
+    if not policy_for(request.user).is_supervisor_of(community):
+        return refused(request, community)
     form = OpenForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
@@ -222,6 +234,17 @@ def evaluation_open(request, community_id: int):
     return TemplateResponse(request, "community/admin/evaluation_open.html", context)
 
 
+def refused(request, community: CommunityPage) -> TemplateResponse:
+    """403 with the reason (Wagtail would turn a PermissionDenied into a redirect home)."""
+    context = {
+        "page_title": "无权操作",
+        "header_icon": "warning",
+        "message": REFUSED,
+        "community": community,
+    }
+    return TemplateResponse(request, "community/admin/evaluation_refused.html", context, status=403)
+
+
 def _initial_ratings(evaluation: Evaluation) -> list[dict]:
     """The stored rows; for a new evaluation, last time's people with blank tallies."""
     rows = list(evaluation.ratings.all())
@@ -235,8 +258,8 @@ def _initial_ratings(evaluation: Evaluation) -> list[dict]:
 def evaluation_edit(request, pk: int):
     evaluation = _evaluation(request, pk)
     community = evaluation.community
-    policy = policy_for(request.user)
-    policy.require(policy.is_supervisor_of(community), REFUSED)
+    if not policy_for(request.user).is_supervisor_of(community):
+        return refused(request, community)
     if evaluation.published_on is not None:
         messages.error(request, "评议结果已公布，不能再修改。")
         return redirect("evaluation_detail", evaluation.pk)
@@ -273,9 +296,7 @@ def _filled(formset) -> list:
 
 
 def _rows(formset) -> list[dict]:
-    return [
-        {k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in _filled(formset)
-    ]
+    return [{k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in _filled(formset)]
 
 
 def _show(error: ValidationError, form, formset, evaluation, rows) -> None:
@@ -300,7 +321,5 @@ def evaluation_urls():
         path("evaluations/", evaluation_list, name="evaluation_list"),
         path("evaluations/<int:pk>/", evaluation_detail, name="evaluation_detail"),
         path("evaluations/<int:pk>/edit/", evaluation_edit, name="evaluation_edit"),
-        path(
-            "evaluations/open/<int:community_id>/", evaluation_open, name="evaluation_open"
-        ),
+        path("evaluations/open/<int:community_id>/", evaluation_open, name="evaluation_open"),
     ]

@@ -87,9 +87,7 @@ def save_results(
     stored. Published results are final."""
     stored = Evaluation.objects.filter(pk=evaluation.pk).first() if evaluation.pk else None
     if stored is not None and stored.published_on is not None:
-        raise ValidationError(
-            LOCKED.format(year=stored.year, day=local_date(stored.published_on))
-        )
+        raise ValidationError(LOCKED.format(year=stored.year, day=local_date(stored.published_on)))
     for name in MEETING_FIELDS:
         if name in meeting:
             setattr(evaluation, name, meeting[name])
@@ -227,7 +225,9 @@ def evaluation_disclosures(
     for evaluation in evaluations:
         kind = evaluation.community.kind
         published = evaluation.is_published(last)
-        day = evaluation.published_on if kind == CommunityPage.Kind.URBAN else evaluation.meeting_date
+        day = (
+            evaluation.published_on if kind == CommunityPage.Kind.URBAN else evaluation.meeting_date
+        )
         if kind == CommunityPage.Kind.URBAN and not published:
             continue
         found.append(

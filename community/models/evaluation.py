@@ -205,10 +205,6 @@ class EvaluationRating(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.post}）"
 
-    @property
-    def cast(self) -> int:
-        return self.competent + self.basic + self.incompetent
-
     def save(self, *args, **kwargs):
         self.community_id = self.evaluation.community_id
         self.person = person_key(self.name)
@@ -216,3 +212,7 @@ class EvaluationRating(models.Model):
             self.evaluation.present or 0, self.competent, self.basic, self.incompetent
         )
         super().save(*args, **kwargs)
+
+    @property
+    def cast(self) -> int:
+        return self.competent + self.basic + self.incompetent
