@@ -200,9 +200,12 @@ def test_a_competent_evaluation_between_breaks_the_chain(xinghua, reviewer_liuxi
 
 def test_paid_helpers_are_not_flagged(xinghua, reviewer_liuxi):
     """Paragraph 2 ends the office of committee members; helpers are evaluated, not named there."""
-    evaluate(xinghua, 2022, [person(kind="hired", **FAIL)])
-    second = evaluate(xinghua, 2023, [person(kind="hired", **FAIL)])
+    evaluate(xinghua, 2021, [person(kind="hired", **FAIL)])
+    second = evaluate(xinghua, 2022, [person(kind="hired", **FAIL)])
     assert not second.ratings.get().consecutive_incompetent
+    evaluate(xinghua, 2022 + 1, [person(**FAIL)])  # a member now, a helper the year before
+    third = evaluate(xinghua, 2024, [person(kind="hired", **FAIL)])  # and a helper again
+    assert not third.ratings.get().consecutive_incompetent
     assert not notes(reviewer_liuxi).exists()
 
 
