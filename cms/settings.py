@@ -72,6 +72,8 @@ PAGE_CACHE_INVALIDATED_BY = [
     "consultation.ImplementationUpdate",
     "consultation.Decision",
     "consultation.NoticeQuery",
+    "community.Evaluation",
+    "community.EvaluationRating",
     "community.ExperienceFeature",
     "community.ExperienceTheme",
     "wagtailcore.Site",

@@ -10,13 +10,16 @@ class CommunityConfig(AppConfig):
         # which is ready only now.
         from wagtail.api.v3.urls import api
 
-        from community import permissions, signals  # noqa: F401
+        from community import evaluations, permissions, signals  # noqa: F401
         from community.api import communities_router, router
+        from community.evaluation_api import router as evaluations_router
         from community.review import checks, figures, guard, notifications  # noqa: F401
 
         guard.connect()
         permissions.connect()
         figures.register()
+        evaluations.register()
         # Our routers join Wagtail's API before its URLs are read (docs/api.md).
         api.add_router("/covenants/", router)
         api.add_router("/communities/", communities_router)
+        api.add_router("/evaluations/", evaluations_router)

@@ -57,6 +57,7 @@ class VotePurpose(StrEnum):
     COVENANT = "covenant"  # 村规民约、居民公约
     DECISION = "decision"  # a 四议两公开 major matter
     DELIBERATION = "deliberation"  # a consultation's vote
+    EVALUATION = "evaluation"  # 民主评议 of the committee's members (village §38, urban §37)
 
 
 # Which bodies may vote, by community kind and purpose; a 村民小组会议 decides one group's matters.
@@ -73,6 +74,11 @@ MEETINGS_FOR = {
     },
     VotePurpose.DECISION: _ALL,
     VotePurpose.DELIBERATION: _ALL,
+    # "接受村民会议或者村民代表会议……的民主评议": the assembly or its representatives, no group.
+    VotePurpose.EVALUATION: {
+        "village": (MeetingKind.VILLAGE_ASSEMBLY, MeetingKind.VILLAGE_REPRESENTATIVES),
+        "urban": (MeetingKind.RESIDENTS_ASSEMBLY, MeetingKind.RESIDENTS_REPRESENTATIVES),
+    },
 }
 
 
@@ -725,8 +731,13 @@ decision_vote_rules = VoteCheck(
 # A consultation's vote: a vote that fails its majority is a result to record, not an error.
 deliberation_vote_rules = VoteCheck((*PRECONDITIONS, (notice_kept,), (quorum, *WARNINGS)))
 
+# A 民主评议: the meeting's quorum and notice; the law itself names the 代表会议 as an evaluating
+# body, so no authorisation, and each member's ratings are tallied apart (models/evaluation.py).
+evaluation_vote_rules = VoteCheck((*PRECONDITIONS, (notice_kept,), (quorum, *WARNINGS)))
+
 VOTE_RULES = {
     VotePurpose.COVENANT: covenant_vote_rules,
+    VotePurpose.EVALUATION: evaluation_vote_rules,
     VotePurpose.DECISION: decision_vote_rules,
     VotePurpose.DELIBERATION: deliberation_vote_rules,
 }
@@ -747,11 +758,16 @@ def legal_basis(vote: Vote) -> list[Provision]:
     keys = [BODY_RULE[kind]]
     if vote.purpose is VotePurpose.COVENANT:
         keys.append(f"{scope}.covenant")
-    if kind in REPRESENTATIVES:
+    if vote.purpose is VotePurpose.EVALUATION:
+        keys.append(f"{scope}.evaluation")
+    elif kind in REPRESENTATIVES:
         keys.append(f"{scope}.authorisation")
     if kind in ASSEMBLIES:
         keys.append(f"{scope}.notice")
-    if vote.purpose is not VotePurpose.DELIBERATION and kind is not MeetingKind.VILLAGE_GROUP:
+    if (
+        vote.purpose not in (VotePurpose.DELIBERATION, VotePurpose.EVALUATION)
+        and kind is not MeetingKind.VILLAGE_GROUP
+    ):
         keys.append(f"{scope}.party")
     matter = MatterKind(vote.matter)
     if matter in LAND_RULE:

@@ -8,12 +8,14 @@ from wagtail.snippets.models import register_snippet
 from community import admin_scope  # noqa: F401 (registers the admin scope's hooks)
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
+from community.evaluation_admin import evaluation_urls
 from community.experience_admin import PERMISSION, experience_urls
 from community.models import CommunityPage, CovenantRevision, ExperienceTheme
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
 from community.models.guard import ALIAS_REFUSED
 from community.register_admin import register_urls
 from community.review import hooks as review_desk_hooks  # noqa: F401
+from community.review.hooks import DeskMenuItem
 
 
 @hooks.register("after_create_page")
@@ -109,3 +111,13 @@ def experience_feature_menu():
 
 # The controlled list of experience themes: administrators may add one (committees pick from it).
 register_snippet(ExperienceTheme)
+
+
+@hooks.register("register_admin_urls")
+def evaluation_admin_urls():
+    return evaluation_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def evaluation_menu():
+    return DeskMenuItem("民主评议", reverse("evaluation_list"), icon_name="list-ul", order=275)

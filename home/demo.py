@@ -13,6 +13,7 @@ from wagtail.models import Site
 from community.demo import DemoLogin, seed_tree, seed_users
 from community.demo_covenants import seed_covenants
 from community.demo_disclosure import seed_disclosure
+from community.demo_evaluation import seed_evaluations
 from community.demo_notices import seed_experiences, seed_notices
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
@@ -62,4 +63,5 @@ def seed() -> list[DemoLogin]:
     seed_disclosure()
     seed_queries()
     seed_experiences(home)
+    seed_evaluations()
     return logins

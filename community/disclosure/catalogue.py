@@ -34,6 +34,9 @@ BUILTIN_ITEMS: tuple[BuiltinItem, ...] = (
     BuiltinItem("urban-consultation", "居民委员会组织协商确定的事项及其落实情况", "urban", "promptly", "affairs", f"{U}第二款第（五）项", 150),
     BuiltinItem("urban-assistance", "居民委员会协助政府开展工作的情况", "urban", "promptly", "affairs", f"{U}第二款第（六）项", 160),
     BuiltinItem("urban-other", "涉及本社区居民利益、居民普遍关心的其他事项", "urban", "promptly", "affairs", f"{U}第二款第（七）项", 170),
+    # 民主评议, at least once a year: fulfilled by the evaluation itself (community/evaluations.py).
+    BuiltinItem("village-evaluation", "民主评议", "village", "yearly", "affairs", "村民委员会组织法（2025年修正）第三十八条", 80),
+    BuiltinItem("urban-evaluation", "民主评议", "urban", "yearly", "affairs", "城市居民委员会组织法（2025年修订）第三十七条", 180),
 )  # fmt: skip
 
 # What an event discloses, by kind of community: a 四议两公开 decision, a consultation's outcome.

@@ -1,5 +1,6 @@
 from community.models.covenant import CovenantPage
 from community.models.disclosure import DisclosureItem, NoticeCategory
+from community.models.evaluation import Evaluation, EvaluationRating
 from community.models.experience import (
     ExperienceFeature,
     ExperienceIndexPage,
@@ -27,6 +28,8 @@ __all__ = [
     "CovenantRevision",
     "DisclosureItem",
     "DistrictSettings",
+    "Evaluation",
+    "EvaluationRating",
     "ExperienceFeature",
     "ExperienceIndexPage",
     "ExperiencePage",

@@ -270,6 +270,16 @@ class CommunityPage(Place, RoutablePageMixin, Page):
 
         return calendar_page(self, request, printing=True)
 
+    @path("evaluation/", name="evaluation")
+    def evaluation(self, request):
+        """民主评议结果: the published evaluations (community.models.evaluation), newest first."""
+        evaluations = self.evaluations.published().prefetch_related("ratings").order_by("-year")
+        return self.render(
+            request,
+            template="community/evaluation_results.html",
+            context_overrides={"evaluations": evaluations},
+        )
+
     def get_sections(self):
         """The community's live child pages in tree order, in one query (titles and URLs only)."""
         return self.get_children().live().order_by("path")
@@ -278,4 +288,5 @@ class CommunityPage(Place, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_sections()
         context["decisions"] = self.published_decisions()[:10]
+        context["evaluation_published"] = self.evaluations.published().exists()
         return context

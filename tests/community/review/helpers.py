@@ -10,6 +10,8 @@ from community.models import (
     CommunityRegister,
     CovenantPage,
     CovenantRevision,
+    Evaluation,
+    EvaluationRating,
     NoticePage,
     RegisterGroup,
 )
@@ -123,6 +125,21 @@ def new_register_group(community, user) -> RegisterGroup:
     )
 
 
+def new_evaluation(community, user):
+    year = 1900 + Evaluation.objects.count()
+    return save(Evaluation(community=community, year=year), user, "开启民主评议")
+
+
+def new_evaluation_rating(community, user):
+    evaluation = new_evaluation(community, user)
+    evaluation.present = 40
+    save(evaluation, user, "登记会议")
+    rating = EvaluationRating(
+        evaluation=evaluation, name=f"测试{evaluation.year}", post="委员", competent=30
+    )
+    return save(rating, user, "登记票数")
+
+
 # registry key -> (make a record, the field a test changes, its new value, its label)
 def new_notice_query(community, user) -> NoticeQuery:
     notice = NoticePage.objects.descendant_of(community).live().order_by("pk").first()
@@ -158,6 +175,13 @@ FACTORIES = {
     ),
     "community.registergroup": (new_register_group, "adults", "12", "18周岁以上人数"),
     "consultation.noticequery": (new_notice_query, "answer", "名单已公示。", "答复"),
+    "community.evaluation": (
+        new_evaluation,
+        "short_notice_reason",
+        "遇有防汛特殊情况临时通知。",
+        "临时通知理由",
+    ),
+    "community.evaluationrating": (new_evaluation_rating, "post", "副主任", "职务"),
 }
 
 
