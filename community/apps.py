@@ -13,9 +13,12 @@ class CommunityConfig(AppConfig):
         from community import permissions, signals  # noqa: F401
         from community.api import router
         from community.review import checks, figures, guard, notifications  # noqa: F401
+        from community.supervision import exclusivity, finance
 
         guard.connect()
         permissions.connect()
+        exclusivity.connect()
+        finance.connect()
         figures.register()
         # Our routers join Wagtail's API before its URLs are read (docs/api.md).
         api.add_router("/covenants/", router)

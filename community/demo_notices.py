@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from community.demo_profiles import profile_of
+from community.demo_supervision import sign_off_seeded
 from community.models import (
     CommunityPage,
     ExperienceFeature,
@@ -98,7 +99,9 @@ def seed_notices() -> None:
                 body=body,
             )
             board.add_child(instance=notice)
-            notice.save_revision(user=user).publish()
+            revision = notice.save_revision(user=user)
+            sign_off_seeded(notice, revision)
+            revision.publish()
 
 
 def seed_experiences(home: Page) -> None:

@@ -13,6 +13,7 @@ from wagtail.models import Site
 from community.demo import DemoLogin, seed_tree, seed_users
 from community.demo_covenants import seed_covenants
 from community.demo_notices import seed_experiences, seed_notices
+from community.demo_supervision import seed_supervision, seed_supervision_members
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
 from home.models import HomePage
@@ -53,9 +54,11 @@ def seed() -> list[DemoLogin]:
     seed_tree(home)
     sync_roles()
     logins = seed_users()
+    seed_supervision_members()
     seed_covenants()
     seed_consultations()
     seed_forms()
     seed_notices()
+    seed_supervision()
     seed_experiences(home)
     return logins

@@ -13,6 +13,12 @@ from community.models.register import CommunityRegister, RegisterGroup
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.settings import DistrictSettings
+from community.models.supervision import (
+    FinanceSignOff,
+    SupervisionMember,
+    SupervisionOpinion,
+    SupervisionReport,
+)
 from community.models.tree import (
     CommunityPage,
     CommunityPageQuerySet,
@@ -32,6 +38,7 @@ __all__ = [
     "ExperiencePage",
     "ExperiencePageTag",
     "ExperienceTheme",
+    "FinanceSignOff",
     "NoticeCategory",
     "NoticeIndexPage",
     "NoticePage",
@@ -39,5 +46,8 @@ __all__ = [
     "RegisterGroup",
     "Role",
     "Stage",
+    "SupervisionMember",
+    "SupervisionOpinion",
+    "SupervisionReport",
     "TownshipPage",
 ]
