@@ -214,7 +214,7 @@ def finance_detail(request, notice_id: int):
         try:
             _act(request, action, notice, community, revision, form)
         except ValidationError as error:
-            form.add_error("opinion" if action == "returned" else None, error)
+            form.add_error(None, error)
         else:
             return redirect("supervision_finance", notice.pk)
     draft = revision.as_object() if revision else notice
