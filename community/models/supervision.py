@@ -259,14 +259,20 @@ class FinanceSignOff(models.Model):
         related_name="finance_signoffs",
         verbose_name="村(社区)",
     )
+    # A deleted notice (or a purged revision) leaves its sign-offs on record, as history does.
     notice = models.ForeignKey(
         "community.NoticePage",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="finance_signoffs",
         verbose_name="财务公开",
     )
     revision = models.ForeignKey(
-        Revision, on_delete=models.PROTECT, related_name="+", verbose_name="审核的版本"
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="审核的版本",
     )
     digest = models.CharField("内容指纹", max_length=64, editable=False)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices)
@@ -296,7 +302,8 @@ class FinanceSignOff(models.Model):
         ordering = ["-signed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.notice.title}：{self.get_outcome_display()}"
+        title = self.notice.title if self.notice else "已删除的公示"
+        return f"{title}：{self.get_outcome_display()}"
 
     def clean(self) -> None:
         super().clean()

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(django_user_model):
-    return django_user_model.objects.get(username="jiandu_xinghua")
+def supervisor(supervisor_xinghua):
+    return supervisor_xinghua
 
 
 def _group(name):

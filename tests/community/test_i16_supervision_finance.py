@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 REFUSED = "财务公开须经监督委员会审核"
 
 
-@pytest.fixture
-def supervisor_xinghua(django_user_model):
-    return django_user_model.objects.get(username="jiandu_xinghua")
-
-
 def _draft(community: CommunityPage, user, slug="finance-test", category="finance") -> NoticePage:
     board = NoticeIndexPage.objects.child_of(community).get()
     today = timezone.localdate()
