@@ -32,7 +32,7 @@ def article(kind: str | None) -> str:
 
 def refused_message(kind: str | None) -> str:
     return (
-        f"财务公开须经监督委员会审核（民主理财，{article(kind)}）：请先在“财务公开审核”中"
+        f"财务公开须经监督委员会审核（民主理财，{article(kind)}）：请先在后台“监督委员会”中"
         "提请监督委员会审核，审核通过的内容才能发布；审核后又修改的，须重新审核。"
     )
 

@@ -227,7 +227,10 @@ def finance_detail(request, notice_id: int):
         "draft": draft,
         "display_from": local_date(draft.display_from) if draft.display_from else "",
         "display_until": local_date(draft.display_until) if draft.display_until else "长期",
-        "status": status_of(notice),
+        "published": notice.live and not notice.has_unpublished_changes,
+        "status": "已发布"
+        if notice.live and not notice.has_unpublished_changes
+        else status_of(notice),
         "problem": publication_problem(notice, revision),
         "signoffs": [(s, local_datetime(s.signed_at)) for s in signoffs],
         "may_sign": policy.may_write_supervision(community),

@@ -234,6 +234,8 @@ def test_committee_requests_sign_off_and_the_supervisor_signs_in_the_admin(
     client.force_login(committee_xinghua)
     client.post(url, {"action": "publish"})
     assert _live(notice)
+    page = client.get(url).content.decode()
+    assert "已发布" in page and "发布审核通过的版本" not in page
 
 
 def test_the_demo_has_a_finance_notice_awaiting_sign_off(xinghua):
