@@ -14,9 +14,12 @@ class CommunityConfig(AppConfig):
         from community.api import communities_router, router
         from community.evaluation_api import router as evaluations_router
         from community.review import checks, figures, guard, notifications  # noqa: F401
+        from community.supervision import exclusivity, finance
 
         guard.connect()
         permissions.connect()
+        exclusivity.connect()
+        finance.connect()
         figures.register()
         evaluations.register()
         # Our routers join Wagtail's API before its URLs are read (docs/api.md).

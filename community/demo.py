@@ -13,7 +13,12 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page
 
 from community.models import CommunityPage, CommunityRegister, RegisterGroup, TownshipPage
-from community.roles import COMMITTEE_PREFIX, DISTRICT_GROUP_NAME, REVIEWER_PREFIX
+from community.roles import (
+    COMMITTEE_PREFIX,
+    DISTRICT_GROUP_NAME,
+    REVIEWER_PREFIX,
+    SUPERVISOR_PREFIX,
+)
 
 DEMO_PASSWORD = "gongzhi-demo-2026"
 D = datetime.date
@@ -171,6 +176,12 @@ USERS = [
     ("shenhe_liuxi", "张", "明", f"{REVIEWER_PREFIX}柳溪镇"),
     ("shenhe_dongcheng", "刘", "芳", f"{REVIEWER_PREFIX}东城街道"),
     ("minzheng", "赵", "立新", DISTRICT_GROUP_NAME),
+    # 村务/居务监督委员会主任, one per community (community/demo_supervision.py lists the members)
+    ("jiandu_xinghua", "周", "德福", f"{SUPERVISOR_PREFIX}杏花村"),
+    ("jiandu_shiqiao", "钱", "国强", f"{SUPERVISOR_PREFIX}石桥村"),
+    ("jiandu_nanshan", "蒋", "春花", f"{SUPERVISOR_PREFIX}南山村"),
+    ("jiandu_yinxing", "郑", "文静", f"{SUPERVISOR_PREFIX}银杏社区"),
+    ("jiandu_hepingli", "冯", "建华", f"{SUPERVISOR_PREFIX}和平里社区"),
 ]
 
 

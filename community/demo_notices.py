@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from community.demo_profiles import profile_of
+from community.demo_supervision import sign_off_seeded
 from community.disclosure.catalogue import ITEM_OF_CATEGORY
 from community.disclosure.periods import QUARTER, period_of
 from community.models import (
@@ -104,7 +105,9 @@ def seed_notices() -> None:
             notice.disclosure_items = list(DisclosureItem.objects.filter(key=key))
             notice.period = _period(item, display_from)
             board.add_child(instance=notice)
-            notice.save_revision(user=user).publish()
+            revision = notice.save_revision(user=user)
+            sign_off_seeded(notice, revision)
+            revision.publish()
 
 
 def _period(item, display_from: datetime.date) -> str:

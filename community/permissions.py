@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.signals import m2m_changed
+from django.utils import timezone
 
 from cms.visibility import under
 from community.models.role import Role
@@ -66,7 +67,12 @@ class CommunityPolicy:
     def roles(self) -> tuple[Role, ...]:
         if not (self.user and self.user.is_authenticated and self.user.pk):
             return ()
-        return tuple(Role.objects.filter(group__user=self.user).select_related("page"))
+        roles = tuple(Role.objects.filter(group__user=self.user).select_related("page"))
+        supervised = {r.page_id for r in roles if r.kind == SUPERVISOR}
+        if not supervised:
+            return roles
+        ended = _former_supervisions(self.user, supervised)
+        return tuple(r for r in roles if not (r.kind == SUPERVISOR and r.page_id in ended))
 
     @property
     def held(self) -> tuple[Role, ...]:
@@ -160,6 +166,20 @@ class CommunityPolicy:
             return pages
         return pages.filter(pk__in=[r.page_id for r in self.held if r.kind == SUPERVISOR])
 
+    def may_keep_supervision_members(self, community) -> bool:
+        """The assembly elects the supervision committee: its list is kept by the township's
+        reviewers and district staff, never by the committee it watches nor by itself."""
+        return self.may_act_as(community, {REVIEWER, DISTRICT})
+
+    def may_write_supervision(self, community) -> bool:
+        """Opinions, reports to the township and finance sign-off: the supervision committee's
+        own records, and nothing else it may change."""
+        return self.is_supervisor_of(community)
+
+    def may_handle_supervision_reports(self, community) -> bool:
+        """The township records the receipt and handling of a supervision report."""
+        return self.may_act_as(community, {REVIEWER})
+
     def may_see_personal_names(self, community) -> bool:
         return self.may_act_as(community, PERSONAL_DATA_READERS)
 
@@ -191,6 +211,22 @@ class CommunityPolicy:
     def require(self, allowed: bool, message: str = "") -> None:
         if not allowed:
             raise PermissionDenied(message)
+
+
+def _former_supervisions(user, community_ids: set[int]) -> set[int]:
+    """The supervised communities where every membership of the user's has ended: a former
+    member's group no longer counts (a member with no membership row keeps the group's access)."""
+    member_model = apps.get_model("community", "SupervisionMember")
+    today = timezone.localdate()
+    rows = member_model.objects.filter(user=user, community_id__in=community_ids).values_list(
+        "community_id", "term_start", "term_end"
+    )
+    listed, current = set(), set()
+    for community_id, start, end in rows:
+        listed.add(community_id)
+        if start <= today and (end is None or end >= today):
+            current.add(community_id)
+    return listed - current
 
 
 def policy_for(user) -> CommunityPolicy:

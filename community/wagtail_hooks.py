@@ -16,6 +16,8 @@ from community.models.guard import ALIAS_REFUSED
 from community.register_admin import register_urls
 from community.review import hooks as review_desk_hooks  # noqa: F401
 from community.review.hooks import DeskMenuItem
+from community.supervision import hooks as supervision_hooks  # noqa: F401
+from community.supervision.views import supervision_urls
 
 
 @hooks.register("after_create_page")
@@ -42,7 +44,7 @@ def refuse_direct_covenant_publish(request, page):
 
 @hooks.register("register_admin_urls")
 def covenant_admin_urls():
-    return [*revision_urls(), *register_urls()]
+    return [*revision_urls(), *register_urls(), *supervision_urls()]
 
 
 @hooks.register("register_admin_menu_item")
@@ -60,6 +62,11 @@ def covenant_menu():
         ),
     ]
     return SubmenuMenuItem("公约修订", Menu(items=items), icon_name="doc-full", order=250)
+
+
+@hooks.register("register_admin_menu_item")
+def supervision_menu():
+    return RoleMenuItem("监督委员会", reverse("supervision_overview"), icon_name="view", order=260)
 
 
 @hooks.register("before_delete_page")

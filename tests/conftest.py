@@ -68,6 +68,12 @@ def reviewer_dongcheng(db):
 
 
 @pytest.fixture
+def supervisor_xinghua(db):
+    """The chair of 杏花村's 村务监督委员会."""
+    return _user("jiandu_xinghua")
+
+
+@pytest.fixture
 def district_staff(db):
     return _user("minzheng")
 

@@ -14,6 +14,12 @@ from community.models.register import CommunityRegister, RegisterGroup
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
 from community.models.settings import DistrictSettings
+from community.models.supervision import (
+    FinanceSignOff,
+    SupervisionMember,
+    SupervisionOpinion,
+    SupervisionReport,
+)
 from community.models.tree import (
     CommunityPage,
     CommunityPageQuerySet,
@@ -35,6 +41,7 @@ __all__ = [
     "ExperiencePage",
     "ExperiencePageTag",
     "ExperienceTheme",
+    "FinanceSignOff",
     "NoticeCategory",
     "NoticeIndexPage",
     "NoticePage",
@@ -42,5 +49,8 @@ __all__ = [
     "RegisterGroup",
     "Role",
     "Stage",
+    "SupervisionMember",
+    "SupervisionOpinion",
+    "SupervisionReport",
     "TownshipPage",
 ]

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -161,6 +162,7 @@ class CommunityPage(Place, RoutablePageMixin, Page):
         APIField("office_hours"),
         APIField("public_decisions"),
         APIField("frequent_transactions"),
+        APIField("public_supervision"),
     ]
 
     subpage_types = [
@@ -247,6 +249,22 @@ class CommunityPage(Place, RoutablePageMixin, Page):
         Decisions (consultation app) belong to their community: read through the relation."""
         return [d.public_entry() for d in self.published_decisions()]
 
+    @property
+    def public_supervision(self) -> dict:
+        """The supervision committee as residents read it: its current members (name and post)
+        and its public opinions (community/models/supervision.py); internal ones stay in the admin."""
+        members = self.supervision_members.current(timezone.localdate()).order_by("post", "pk")
+        opinions = self.supervision_opinions.filter(visibility="public").order_by(
+            "-issued_on", "-pk"
+        )
+        return {
+            "members": [{"name": m.name, "post": m.get_post_display()} for m in members],
+            "opinions": [
+                {"subject": o.subject, "text": o.text, "issued_on": o.issued_on}
+                for o in opinions[:20]
+            ],
+        }
+
     def published_decisions(self):
         return self.decisions.published().order_by("-resolution_published_on")
 
@@ -289,4 +307,5 @@ class CommunityPage(Place, RoutablePageMixin, Page):
         context["sections"] = self.get_sections()
         context["decisions"] = self.published_decisions()[:10]
         context["evaluation_published"] = self.evaluations.published().exists()
+        context["supervision"] = self.public_supervision
         return context

@@ -19,8 +19,9 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from cms.printable import PrintableMixin
 from cms.searchable import ChineseSearchable
 from community.blocks import API_RENDITION, APIDocumentChooserBlock, document_data, image_data
+from community.models import SupervisionMember
 from community.procedures import as_validation_error
-from consultation.models.parties import PARTY_CHOICES
+from consultation.models.parties import PARTY_CHOICES, SUPERVISION_PARTY
 from consultation.models.records import Deliberation, ImplementationUpdate
 from consultation.procedures import check_notice
 
@@ -355,7 +356,17 @@ class ConsultationPage(ChineseSearchable, PrintableMixin, Page):
             )
         )
         context["items"] = list(self.agenda_items.all())
+        context["supervision_members"] = self.supervision_members()
         return context
+
+    def supervision_members(self) -> list[str]:
+        """The community's current supervision committee, when it is a party (参与主体)."""
+        if not any(b.value["category"] == SUPERVISION_PARTY for b in self.parties):
+            return []
+        members = SupervisionMember.objects.current().filter(
+            community__path=self.path[: self.steplen * 4]
+        )
+        return [str(m) for m in members.order_by("post", "pk")]
 
 
 def attach_files(updates: list, rendition: str = "width-640") -> list:

@@ -6,3 +6,5 @@ PARTIES = [
     "户籍居民", "非户籍居民代表", "其他利益相关方",
 ]  # fmt: skip
 PARTY_CHOICES = [(p, p) for p in PARTIES]
+# Shown with the community's current supervision committee members on the agenda page.
+SUPERVISION_PARTY = "村(居)务监督委员会"

@@ -198,7 +198,7 @@ def signed_in(browser, demo_server: str, username: str, height: int = 800):
 # it, and must show no untranslated (Latin-only) text: so a journey that reaches a new admin page
 # checks its language without anyone remembering to. Issue 15 item 4.
 USERNAMES = ("admin", "weiyuan_xinghua", "weiyuan_shiqiao", "weiyuan_yinxing", "shenhe_liuxi",
-             "shenhe_dongcheng", "minzheng")  # fmt: skip
+             "shenhe_dongcheng", "minzheng", "jiandu_xinghua")  # fmt: skip
 ADMIN_PATH = re.compile(r"^/admin/(?!logout/|jsi18n/)")
 
 

@@ -215,7 +215,9 @@ def test_submit_without_any_draft_is_refused(shiqiao, committee_shiqiao):
 
 # --- permissions for every transition ---------------------------------------------------
 
-ACTORS = ["weiyuan_shiqiao", "weiyuan_xinghua", "shenhe_liuxi", "shenhe_dongcheng", "minzheng"]
+# The supervision committee of the covenant's own community (jiandu_shiqiao) takes no step.
+ACTORS = ["weiyuan_shiqiao", "weiyuan_xinghua", "shenhe_liuxi", "shenhe_dongcheng", "minzheng",
+          "jiandu_shiqiao", "jiandu_xinghua"]  # fmt: skip
 ALLOWED = {
     "committee": {"weiyuan_shiqiao"},
     "reviewer": {"shenhe_liuxi"},

@@ -1,7 +1,7 @@
 """The page permission matrix: each role × add/edit/publish/view-in-admin × own/other community.
 
-Only a community's committee may work on its pages in the explorer. Township reviewers and district
-staff get no page permission: Wagtail has no read-only page permission, and their reading and
+Only a community's committee may work on its pages in the explorer. Township reviewers, the
+supervision committee and district staff get no page permission: Wagtail has no read-only page permission, and their reading and
 review happen in the review desk, never by editing a community's pages.
 """
 
@@ -23,6 +23,7 @@ ACTIONS = ("view", "add", "edit", "publish")
 MATRIX = {
     "weiyuan_xinghua": {OWN},
     "shenhe_liuxi": set(),
+    "jiandu_xinghua": set(),  # the supervision committee reads in the desk, never in the explorer
     "minzheng": set(),
     "anonymous": set(),
     "root": {OWN, SAME_TOWNSHIP, OTHER_TOWNSHIP},
@@ -86,7 +87,9 @@ def test_page_permission_matrix(client, django_user_model, username, target, act
     assert _try(client, action, community) is (target in MATRIX[username])
 
 
-@pytest.mark.parametrize("username", ["weiyuan_xinghua", "shenhe_liuxi", "minzheng"])
+@pytest.mark.parametrize(
+    "username", ["weiyuan_xinghua", "shenhe_liuxi", "jiandu_xinghua", "minzheng"]
+)
 def test_permission_objects_agree_with_the_matrix(django_user_model, username):
     user = django_user_model.objects.get(username=username)
     for community in CommunityPage.objects.all():

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community.models import CommunityPage, Role
-from community.permissions import COMMITTEE, DISTRICT, REVIEWER, policy_for
+from community.permissions import COMMITTEE, DISTRICT, REVIEWER, SUPERVISOR, policy_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
         ("reviewer_liuxi", "yinxing", set()),
         ("reviewer_dongcheng", "yinxing", {REVIEWER}),
         ("district_staff", "xinghua", {DISTRICT}),
+        ("supervisor_xinghua", "xinghua", {SUPERVISOR}),
+        ("supervisor_xinghua", "shiqiao", set()),
+        ("supervisor_xinghua", "yinxing", set()),
         ("district_staff", "yinxing", {DISTRICT}),
     ],
 )
@@ -37,6 +40,7 @@ def test_roles_over_a_community(request, user, community, kinds):
     [
         ("committee_xinghua", True, True, {"xinghua"}),
         ("reviewer_liuxi", False, False, {"xinghua", "shiqiao", "nanshan"}),
+        ("supervisor_xinghua", False, False, {"xinghua"}),
         ("district_staff", False, True, {"xinghua", "shiqiao", "nanshan", "yinxing", "hepingli"}),
         ("superuser", True, True, {"xinghua", "shiqiao", "nanshan", "yinxing", "hepingli"}),
     ],

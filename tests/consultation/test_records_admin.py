@@ -42,7 +42,12 @@ def test_committee_sees_its_own_records(client, committee_xinghua, xinghua):
 
 @pytest.mark.parametrize(
     ("username", "sees_names"),
-    [("weiyuan_xinghua", True), ("minzheng", True), ("shenhe_liuxi", False)],
+    [
+        ("weiyuan_xinghua", True),
+        ("minzheng", True),
+        ("shenhe_liuxi", False),
+        ("jiandu_xinghua", False),
+    ],
 )
 def test_speaker_names_only_for_committee_and_district(
     client, django_user_model, xinghua, username, sees_names
@@ -54,9 +59,11 @@ def test_speaker_names_only_for_committee_and_district(
     assert ("王秀英" in html) is sees_names
 
 
-def test_reviewer_and_district_cannot_edit(client, reviewer_liuxi, district_staff, xinghua):
+def test_reviewer_supervisor_and_district_cannot_edit(
+    client, reviewer_liuxi, supervisor_xinghua, district_staff, xinghua
+):
     record = Deliberation.objects.filter(community=xinghua).first()
-    for user in (reviewer_liuxi, district_staff):
+    for user in (reviewer_liuxi, supervisor_xinghua, district_staff):
         client.force_login(user)
         response = client.post(admin_url(Deliberation, "edit", record.pk), {"outcome": "改"})
         assert response.status_code in (302, 403)

@@ -197,7 +197,12 @@ def test_report_refuses_an_inverted_period(client, district_staff):
 
 @pytest.mark.parametrize(
     ("username", "shows_figures", "shows_queue"),
-    [("minzheng", True, False), ("shenhe_liuxi", False, True), ("weiyuan_xinghua", False, False)],
+    [
+        ("minzheng", True, False),
+        ("shenhe_liuxi", False, True),
+        ("weiyuan_xinghua", False, False),
+        ("jiandu_xinghua", False, False),
+    ],
 )
 def test_home_panel_per_role(client, django_user_model, username, shows_figures, shows_queue):
     client.force_login(django_user_model.objects.get(username=username))

@@ -32,6 +32,7 @@ def _user(username):
         ("shenhe_dongcheng", {"银杏社区", "和平里社区"}),
         ("weiyuan_xinghua", {"杏花村"}),
         ("weiyuan_yinxing", {"银杏社区"}),
+        ("jiandu_xinghua", {"杏花村"}),
     ],
 )
 def test_audit_log_is_scoped_per_role(client, username, communities):
@@ -46,7 +47,9 @@ def test_audit_log_is_scoped_per_role(client, username, communities):
         ("minzheng", 200),
         ("shenhe_liuxi", 200),
         ("weiyuan_xinghua", 200),
+        ("jiandu_xinghua", 200),
         ("shenhe_dongcheng", 404),
+        ("jiandu_shiqiao", 404),
         ("weiyuan_shiqiao", 404),
         ("weiyuan_yinxing", 404),
     ],
