@@ -34,8 +34,8 @@ def _notice(board, slug, start, days, **fields):
     return notice
 
 
-def test_board_lists_current_notices_first_then_past_ones(client, shiqiao):
-    board = NoticeIndexPage.objects.child_of(shiqiao).get()
+def test_board_lists_current_notices_first_then_past_ones(client, yinxing):
+    board = NoticeIndexPage.objects.child_of(yinxing).get()
     NoticePage.objects.child_of(board).delete()
     _notice(board, "old", -40, 15, title="早已期满")
     _notice(board, "older", -90, 15, title="更早期满")
