@@ -18,6 +18,7 @@ A fixed number of queries for any number of communities and decisions.
 import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -27,6 +28,7 @@ from community.disclosure.catalogue import EVENT_ITEMS
 from community.disclosure.periods import MONTH, QUARTER, period_of
 from community.models import CommunityPage
 from community.models.settings import DistrictSettings
+from community.review.disclosures import register_event_action
 from consultation.models import ConsultationPage, Decision, ImplementationUpdate
 
 
@@ -160,6 +162,12 @@ def update_disclosures(community_ids, first: datetime.date, today: datetime.date
     return found
 
 
+def decision_admin_url(event: EventObligation) -> str:
+    """A decision's obligations are met in the decision itself (its 公开 dates)."""
+    return reverse("consultation_decision_modeladmin_edit", args=(event.key.split(":")[1],))
+
+
 def register() -> None:
     register_source(decision_sources)
     register_source(update_disclosures)
+    register_event_action("decision:", decision_admin_url)
