@@ -1,7 +1,11 @@
 """The daily disclosure reminders (`manage.py disclosure_reminders`, also run by `notify_digest`):
 the committee is told `reminder_days` before each deadline, the township's reviewers when an
 obligation becomes overdue. Each once per obligation and recipient (notify_users is idempotent by
-event key), so running it twice a day, or again after a missed day, tells nobody twice."""
+event key), so running it twice a day, or again after a missed day, tells nobody twice.
+
+The township is told of what *became* overdue in the last CATCH_UP_DAYS (cron missed for a while
+still catches up); what was overdue long before (e.g. every missing quarter when the platform is
+first installed) is on the 逾期未公开 list, not in sixty e-mails on the first morning."""
 
 import datetime
 
@@ -15,6 +19,7 @@ from community.models.settings import district_settings
 from community.review.notifications import members, notify_users
 
 Kind = Notification.Kind
+CATCH_UP_DAYS = 30
 
 
 def _name(community: CommunityPage, entry: Entry) -> str:
@@ -44,7 +49,8 @@ def send_reminders(today: datetime.date | None = None) -> tuple[int, int]:
                         link=home,
                     )
                 )
-        late = calendar.overdue()
+        recent = today - datetime.timedelta(days=CATCH_UP_DAYS)
+        late = [e for e in calendar.overdue() if e.due_on >= recent]
         township_id = townships.get(community.path[: -community.steplen])
         if late and township_id:
             reviewers = list(members(Role.Kind.REVIEWER, township_id))
