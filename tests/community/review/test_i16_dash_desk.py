@@ -183,3 +183,15 @@ def test_what_was_overdue_long_before_is_listed_not_mailed(reviewer_liuxi, xingh
     assert not Notification.objects.filter(event_key__endswith=f"decision:{old.pk}:resolution")
     rows = overdue_by_community(CommunityPage.objects.filter(pk=xinghua.pk))
     assert any("决议公开：旧事项" in item for item in rows[0].items)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["township=%EF%BC%91%EF%BC%92", "township=abc", "ordering==1%2B1", "p=9999"],
+)
+def test_bad_filters_show_the_list_not_an_error(client, reviewer_liuxi, dongcheng, query):
+    client.force_login(reviewer_liuxi)
+    assert client.get(f"/admin/review/disclosures/?{query}").status_code == 200
+    assert client.get("/admin/review/disclosures/?township=%00").status_code == 400  # input guard
+    other = client.get(f"/admin/review/disclosures/?township={dongcheng.pk}").content.decode()
+    assert "银杏" not in other  # another township's communities stay out of scope
