@@ -13,7 +13,7 @@ class ConsultationConfig(AppConfig):
         from cms import media_access
         from cms import site_urls as cms_site_urls
         from cms.visibility import reachable
-        from consultation import deletion, desk
+        from consultation import deletion, desk, disclosure
         from consultation.api import router as consultations_router
         from consultation.forms_api import router as forms_router
         from consultation.models import ConsultationPage, ImplementationUpdate
@@ -21,6 +21,7 @@ class ConsultationConfig(AppConfig):
         from consultation.query_views import site_urls
 
         desk.register()
+        disclosure.register()
         # An update's photos and documents are public once it is published on a reachable agenda.
         media_access.register_holder(
             ImplementationUpdate,

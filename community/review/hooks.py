@@ -22,6 +22,7 @@ def review_desk_urls():
 def review_desk_menu():
     items = [
         DeskMenuItem("审计日志", reverse("review_audit"), icon_name="history", order=100),
+        DeskMenuItem("逾期未公开", reverse("review_disclosures"), icon_name="warning", order=150),
         DeskMenuItem("统计与报表", reverse("review_report"), icon_name="table", order=200),
         DeskMenuItem("通知", reverse("review_inbox"), icon_name="mail", order=300),
     ]

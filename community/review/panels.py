@@ -6,8 +6,12 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from community.models import CommunityPage, CovenantRevision, Notification, Role, Stage
+from community.models.settings import district_settings
 from community.permissions import policy_for
-from community.review import figures
+from community.review import disclosures, figures
+
+WORST = 5  # communities named on the desk panel; the full list is the 逾期未公开 page
+SHOWN = 20  # entries on the committee's panel
 
 
 class ReviewDeskPanel(Component):
@@ -40,6 +44,10 @@ class ReviewDeskPanel(Component):
             context["figures"] = figures.half_year_figures(communities, period)
         if district or reviewer:
             context["stages"] = figures.covenants_by_stage(communities, today)
+        if district or reviewer:
+            rows = disclosures.overdue_by_community(communities, today)
+            context["disclosure_overdue"] = sum(r.count for r in rows)
+            context["disclosure_worst"] = rows[:WORST]
         if reviewer:
             context["awaiting"] = (
                 CovenantRevision.objects.for_user(self.user)
@@ -50,7 +58,35 @@ class ReviewDeskPanel(Component):
         return context
 
 
+class DisclosureDuePanel(Component):
+    """即将到期的公开: the committee's overdue disclosures and those due within `reminder_days`,
+    each with its deadline and where to disclose it (a new notice on the board, or the record)."""
+
+    name = "disclosure_due"
+    order = 100
+    template_name = "community/review/due_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        settings = district_settings()
+        communities = policy_for(self.user).committee_communities()
+        items = disclosures.due_soon(communities, timezone.localdate(), settings)
+        return {
+            "items": items[:SHOWN],
+            "hidden": max(0, len(items) - SHOWN),
+            "overdue": sum(1 for i in items if i.overdue),
+            "soon": sum(1 for i in items if not i.overdue),
+            "reminder_days": settings.reminder_days,
+        }
+
+
 def panels_for(user) -> list[Component]:
-    if not policy_for(user).may_use_desk():
-        return []
-    return [ReviewDeskPanel(user)]
+    policy = policy_for(user)
+    panels = []
+    if policy.has_committee_role():
+        panels.append(DisclosureDuePanel(user))
+    if policy.may_use_desk():
+        panels.append(ReviewDeskPanel(user))
+    return panels

@@ -13,7 +13,7 @@ from cms import exports
 from cms.widgets import DateInput
 from community.models import CommunityPage, TownshipPage
 from community.permissions import policy_for
-from community.review import figures
+from community.review import disclosures, figures
 from community.review.charts import bar_chart
 
 
@@ -61,6 +61,7 @@ def report_data(communities, period: figures.Period, today: datetime.date) -> di
         ),
         "overdue": figures.overdue_updates(communities),
         "overdue_days": figures.overdue_days(),
+        "punctuality": disclosures.punctuality(communities, period, today),
         "weeks": weeks,
         "weeks_chart": bar_chart([(f"{w:%m-%d}起", n) for w, n in weeks], "每周表单答复", "份"),
     }
@@ -78,6 +79,17 @@ def _rows(data: dict) -> list[list]:
     for community_title, agenda in data["overdue"]:
         last = agenda.last_update
         rows.append([community_title, agenda.title, f"{last:%Y-%m-%d}" if last else "无"])
+    punctuality = data["punctuality"]
+    heading = ["按时公开", "逾期后公开", "逾期未公开", "应公开合计", "按时率"]
+    rows += [[], ["公开及时性（截止日期在期间内）：乡镇/街道", *heading]]
+    rows += [[p.title, p.on_time, p.late, p.missing, p.due, p.rate] for p in punctuality.townships]
+    rows += [[], ["公开及时性：乡镇/街道", "村/社区", *heading]]
+    rows += [
+        [p.township, p.title, p.on_time, p.late, p.missing, p.due, p.rate]
+        for p in punctuality.communities
+    ]
+    total = punctuality.total
+    rows += [["合计", "", total.on_time, total.late, total.missing, total.due, total.rate]]
     rows += [[], ["周（起始日）", "表单答复（份）"]]
     rows += [[f"{week:%Y-%m-%d}", n] for week, n in data["weeks"]]
     return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community.review import audit, history, inbox, report
+from community.review import audit, history, inbox, overdue, report
 
 urlpatterns = [
     path("history/<str:model_key>/<int:object_id>/", history.history_view, name="review_history"),
@@ -9,6 +9,12 @@ urlpatterns = [
         "audit/results/",
         audit.AuditLogView.as_view(results_only=True),
         name="review_audit_results",
+    ),
+    path("disclosures/", overdue.OverdueDisclosuresView.as_view(), name="review_disclosures"),
+    path(
+        "disclosures/results/",
+        overdue.OverdueDisclosuresView.as_view(results_only=True),
+        name="review_disclosures_results",
     ),
     path("report/", report.report_view, name="review_report"),
     path("notifications/", inbox.inbox, name="review_inbox"),
