@@ -219,7 +219,11 @@ def refused(vote: Vote) -> set[str]:
     return {v.code for v in errors(check_vote(vote))}
 
 
-COVENANT, DECISION, DELIBERATION = VotePurpose
+COVENANT, DECISION, DELIBERATION = (
+    VotePurpose.COVENANT,
+    VotePurpose.DECISION,
+    VotePurpose.DELIBERATION,
+)
 
 
 @pytest.mark.parametrize(
