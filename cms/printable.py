@@ -22,10 +22,13 @@ def page_qr(url: str):
     return segno.make(url, error="m", micro=False)
 
 
-def qr_svg(url: str, scale: int = 4) -> str:
+def qr_svg(url: str, scale: int = 4, *, fit: bool = False) -> str:
+    """The QR code as SVG. `fit`: no width and height but a viewBox, so CSS may size it (the print
+    views set 28 mm); with a fixed size, CSS crops the code instead of scaling it, and a cropped
+    code loses its quiet zone and does not scan."""
     buffer = io.BytesIO()
     page_qr(url).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True,
-                      title=f"本页二维码：{url}")  # fmt: skip
+                      omitsize=fit, title=f"本页二维码：{url}")  # fmt: skip
     return buffer.getvalue().decode()
 
 
@@ -62,7 +65,7 @@ class PrintableMixin(RoutablePageMixin):
             self=self,
             page_url=url,
             page_iri=uri_to_iri(url),  # printed for people to read: 村务公开, not %E6%9D%91…
-            qr=mark_safe(qr_svg(url, scale=3)),
+            qr=mark_safe(qr_svg(url, scale=3, fit=True)),
             base_template="print_base.html",
             printing=True,
         )

@@ -92,7 +92,7 @@ def calendar_page(community, request, printing: bool = False) -> TemplateRespons
         context.update(
             page_url=url,
             page_iri=uri_to_iri(url),
-            qr=mark_safe(qr_svg(url, scale=3)),
+            qr=mark_safe(qr_svg(url, scale=3, fit=True)),
             base_template="print_base.html",
             printing=True,
             print_title=f"{community.title}{calendar_title(community)}",
