@@ -149,16 +149,17 @@ class AuditLogView(ReportView):
 
     def get_filtered_queryset(self):
         self.entries = list(history_registry)
-        queryset = None
-        for index, entry in enumerate(self.entries):
-            sub = (
+        subs = [
+            self.filter_queryset(
                 visible_history(entry, self.request.user)
                 .values("history_id", "history_date")
                 .annotate(model_index=Value(index, output_field=IntegerField()))
-            )
-            sub = self.filter_queryset(sub).order_by()
-            queryset = sub if queryset is None else queryset.union(sub, all=True)
-        return queryset.order_by("-history_date", "-history_id")
+            ).order_by()
+            for index, entry in enumerate(self.entries)
+        ]
+        # One flat UNION ALL of every history table: chaining union() nests each compound select
+        # in the previous one, and SQLite's parser overflows at about twenty tables.
+        return subs[0].union(*subs[1:], all=True).order_by("-history_date", "-history_id")
 
     def paginate_queryset(self, queryset, page_size):
         """The table is built from the page's rows, so they are decorated before it is."""
