@@ -12,8 +12,12 @@ from community.models import (
     CovenantRevision,
     Evaluation,
     EvaluationRating,
+    FinanceSignOff,
     NoticePage,
     RegisterGroup,
+    SupervisionMember,
+    SupervisionOpinion,
+    SupervisionReport,
 )
 from consultation.models import (
     AnswerDeletion,
@@ -140,6 +144,33 @@ def new_evaluation_rating(community, user):
     return save(rating, user, "登记票数")
 
 
+def new_supervision_member(community, user):
+    n = SupervisionMember.objects.count()
+    member = SupervisionMember(
+        community=community, name=f"测试成员{n}", term_start=datetime.date(2024, 1, 1)
+    )
+    return save(member, user, "登记成员")
+
+
+def new_supervision_opinion(community, user):
+    return save(
+        SupervisionOpinion(community=community, subject="测试事项", text="测试意见。"),
+        user,
+        "发表意见",
+    )
+
+
+def new_supervision_report(community, user):
+    return save(SupervisionReport(community=community, text="测试反映的问题。"), user, "反映问题")
+
+
+def new_finance_signoff(community, user):
+    signoff = FinanceSignOff(
+        community=community, digest="0" * 64, outcome="returned", opinion="请补充明细。"
+    )
+    return save(signoff, user, "退回修改")
+
+
 # registry key -> (make a record, the field a test changes, its new value, its label)
 def new_notice_query(community, user) -> NoticeQuery:
     notice = NoticePage.objects.descendant_of(community).live().order_by("pk").first()
@@ -182,6 +213,10 @@ FACTORIES = {
         "临时通知理由",
     ),
     "community.evaluationrating": (new_evaluation_rating, "post", "副主任", "职务"),
+    "community.supervisionmember": (new_supervision_member, "name", "李四", "姓名"),
+    "community.supervisionopinion": (new_supervision_opinion, "text", "补充意见。", "意见"),
+    "community.supervisionreport": (new_supervision_report, "handling", "已受理。", "处理情况"),
+    "community.financesignoff": (new_finance_signoff, "opinion", "同意。", "审核意见"),
 }
 
 
