@@ -253,7 +253,7 @@ def calendars(
         for found in source(ids, first, today, settings):
             if isinstance(found, EventObligation):
                 events[found.community_id].append(found)
-            else:
+            elif found.source != "notice" or found.item_key not in DisclosureItem.RECORD_ONLY_KEYS:
                 disclosures[(found.community_id, found.item_key)].append(found)
     for found in disclosures.values():
         found.sort(key=lambda d: d.disclosed_on)

@@ -20,8 +20,11 @@ class DisclosureItemQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def for_kind(self, kind: str):
-        """The items that apply to a village ("village") or an urban community ("urban")."""
-        return self.filter(models.Q(scope=kind) | models.Q(scope=DisclosureItem.Scope.BOTH))
+        """The items a notice of a village ("village") or an urban community ("urban") may name:
+        those of its kind, without the items only their own records fulfil (民主评议)."""
+        return self.filter(
+            models.Q(scope=kind) | models.Q(scope=DisclosureItem.Scope.BOTH)
+        ).exclude(key__in=DisclosureItem.RECORD_ONLY_KEYS)
 
 
 class DisclosureItem(index.Indexed, models.Model):
@@ -61,6 +64,10 @@ class DisclosureItem(index.Indexed, models.Model):
     builtin = models.BooleanField("法定事项", default=False, editable=False)
     active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=100)
+
+    # Fulfilled only by their records, never by a notice that names them: a yearly 民主评议 is held
+    # by the supervision committee (community.evaluations), not posted by the committee.
+    RECORD_ONLY_KEYS = frozenset({"village-evaluation", "urban-evaluation"})
 
     objects = DisclosureItemQuerySet.as_manager()
 

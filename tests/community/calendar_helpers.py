@@ -13,6 +13,8 @@ from community.models import (
     TownshipPage,
 )
 from community.models.settings import DistrictSettings
+from community.models.supervision import FinanceSignOff
+from community.supervision.finance import record_outcome, signoff_required
 
 
 def at(day: datetime.date) -> datetime.datetime:
@@ -59,7 +61,10 @@ def disclose(
     )
     notice.disclosure_items = list(DisclosureItem.objects.filter(key__in=keys))
     board(community).add_child(instance=notice)
-    notice.save_revision().publish()
+    revision = notice.save_revision()
+    if signoff_required(notice):  # 民主理财: the supervision committee signed it off first
+        record_outcome(notice, revision, None, FinanceSignOff.Outcome.SIGNED, "账目相符。")
+    revision.publish()
     NoticePage.objects.filter(pk=notice.pk).update(first_published_at=at(on))
     notice.refresh_from_db()
     return notice

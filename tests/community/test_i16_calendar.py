@@ -59,7 +59,8 @@ def test_every_law_item_of_a_village_is_required_each_quarter():
         "village-decisions", "village-funds", "village-assistance", "village-consultation",
         "village-other", "village-accounts",
     }  # fmt: skip
-    assert [p.code for p in calendar.periods()] == ["2026Q4", "2026Q3"]
+    # and the year's 民主评议, which its own record fulfils (community.evaluations)
+    assert [p.code for p in calendar.periods()] == ["2026Q4", "2026Q3", "2026"]
 
 
 def test_a_village_with_frequent_transactions_discloses_its_accounts_monthly():
@@ -114,13 +115,13 @@ def test_a_community_is_tracked_from_when_it_joined_if_that_is_later():
     village = new_community(joined=D(2026, 11, 15))
     calendar = _calendar(village)
     assert calendar.tracked_from == D(2026, 11, 15)
-    assert [p.code for p in calendar.periods()] == ["2026Q4"]
+    assert [p.code for p in calendar.periods()] == ["2026Q4", "2026"]  # 2026: 民主评议
 
 
 def test_a_community_is_tracked_from_the_districts_start_if_that_is_later():
     calendar = _calendar(new_community(), disclosure_start=D(2026, 10, 1))
     assert calendar.tracked_from == D(2026, 10, 1)
-    assert [p.code for p in calendar.periods()] == ["2026Q4"]
+    assert [p.code for p in calendar.periods()] == ["2026Q4", "2026"]  # 2026: 民主评议
 
 
 def test_urban_communities_disclose_quarterly_by_the_districts_practice():
@@ -132,7 +133,9 @@ def test_urban_communities_disclose_quarterly_by_the_districts_practice():
 
 def test_urban_communities_without_a_fixed_period_only_follow_events():
     urban = new_community("urban", slug="calendar-urban")
-    assert _calendar(urban, urban_period="none").entries == []
+    entries = _calendar(urban, urban_period="none").entries
+    # Only the yearly 民主评议 remains, which the law itself dates (urban 第三十七条).
+    assert [e.item.key for e in entries] == ["urban-evaluation"]
 
 
 def test_a_major_matter_disclosed_at_once_is_an_entry_of_its_own():

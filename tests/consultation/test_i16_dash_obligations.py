@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community.disclosure.calendar import Status, calendar_for, calendars
-from community.models import CommunityPage
+from community.models import CommunityPage, NoticePage
+from community.models.settings import DistrictSettings
 from consultation.models import ConsultationPage, Decision, ImplementationUpdate
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,9 @@ def _tracked_all_year(xinghua):
     )
     xinghua.refresh_from_db()
     Decision.objects.all().delete()
+    # The demo tracks from its last complete quarter; these stories begin in January.
+    DistrictSettings.objects.update(disclosure_start=datetime.date(2026, 1, 1))
+    NoticePage.disclosure_items.through.objects.all().delete()  # the demo's quarter of notices
     ImplementationUpdate.objects.all().delete()
 
 
