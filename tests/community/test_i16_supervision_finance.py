@@ -13,6 +13,7 @@ from wagtail.test.utils.form_data import nested_form_data
 
 from community.models import (
     CommunityPage,
+    DisclosureItem,
     FinanceSignOff,
     NoticeIndexPage,
     NoticePage,
@@ -151,6 +152,8 @@ def test_the_editors_publish_button_keeps_the_draft_and_says_why(
             "action-publish": "publish",
         }
     )
+    # The editor asks for the catalogue item the notice discloses (community/disclosure/forms.py).
+    data["disclosure_items"] = [str(DisclosureItem.objects.get(key="village-accounts").pk)]
     response = client.post(reverse("wagtailadmin_pages:edit", args=(notice.pk,)), data, follow=True)
     assert not _live(notice)
     assert REFUSED in response.content.decode()

@@ -107,13 +107,13 @@ PAGES = {
 }
 PAGE_BUDGETS = {  # routing costs two queries at any depth (cms/routing.py)
     "township": 8,
-    "community": 9,
+    "community": 12,  # + the supervision committee (members, public opinions), 民主评议 published?
     "covenant": 8,
     "covenant_versions": 9,
     "covenant_version": 10,  # + the voted text, fetched alone (listings never load texts)
     "covenant_diff": 10,
-    "notice_index": 10,
-    "notice": 7,
+    "notice_index": 11,  # + the disclosure calendar's link
+    "notice": 8,  # + the answered residents' queries
     "consultation_index": 8,
     "consultation": 11,
     "form": 8,
@@ -149,7 +149,7 @@ API_BUDGETS = {
     "pages_list_notices": 8,
     "pages_list_agendas": 8,
     "page_covenant": 8,
-    "page_community": 8,
+    "page_community": 10,  # + public_supervision (members, public opinions)
     "page_agenda": 16,  # status and status_label each derive the status (3 existence queries)
     "page_notice": 7,
     "covenant_versions": 3,

@@ -10,6 +10,7 @@ from community.review.registry import FigureRegistry, figure_registry, history_r
 def test_both_apps_registered_their_figures_in_report_order():
     assert [f.key for f in figure_registry] == [
         "consultations_held", "covenants_revised", "covenants_filed", "experiences_featured",
+        "queries_received", "queries_escalated",
     ]  # fmt: skip
     keys = {entry.label for entry in history_registry}
     assert {
