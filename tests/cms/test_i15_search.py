@@ -46,7 +46,9 @@ class MainText(HTMLParser):
         if tag in self.VOID:
             return
         classes = (dict(attrs).get("class") or "").split()
-        skip = tag in SKIPPED or "meta" in classes or "badge" in classes
+        # Residents' queries under a notice are the residents' and the committee's words, not the
+        # notice's: not indexed with it (docs/search.md).
+        skip = tag in SKIPPED or {"meta", "badge", "notice-queries"} & set(classes)
         self.stack.append(skip or bool(self.stack and self.stack[-1]))
 
     def handle_endtag(self, tag):
