@@ -71,7 +71,6 @@ PAGE_CACHE_INVALIDATED_BY = [
     "consultation.Deliberation",
     "consultation.ImplementationUpdate",
     "consultation.Decision",
-    "consultation.NoticeQuery",
     "community.Evaluation",
     "community.EvaluationRating",
     "community.ExperienceFeature",

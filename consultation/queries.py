@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms import cache
 from cms.text import check_text_fields
 from cms.visibility import is_reachable
 from community.law import provision
@@ -229,10 +230,18 @@ class AnswerForm(forms.Form):
         return day
 
 
+FROZEN_MESSAGE = "乡镇(街道)已对这条答复记录处理结果，答复不能再修改。"
+
+
 def answer(query: NoticeQuery, user, data: dict) -> None:
+    """Store the committee's answer; the notice page (cached) is dropped only when what it shows
+    changes, so that residents' questions alone never empty the page cache."""
     if not may_answer(user, query):
         raise PermissionDenied("只有本村(社区)的村(居)民委员会可以答复查询。")
+    if query.answer_frozen:
+        raise PermissionDenied(FROZEN_MESSAGE)
     first = not query.is_answered
+    shown = query.public_fields()
     query.public_question = (
         "" if data["public_question"] == query.question else data["public_question"]
     )
@@ -242,6 +251,8 @@ def answer(query: NoticeQuery, user, data: dict) -> None:
     query._history_user = user
     query._change_reason = "答复查询" if first else "修改答复"
     query.save()
+    if query.public_fields() != shown:
+        cache.invalidate()
 
 
 # The resident's dispute and the escalation to the township
@@ -259,11 +270,21 @@ def dispute(query: NoticeQuery, reason: str) -> None:
 
 
 def escalate(query: NoticeQuery, why: str) -> bool:
-    """Send the query to the township's reviewers, once (False if it was already sent)."""
+    """Send the query to the township's reviewers, once for being overdue and once for the
+    dispute (False if it was already sent for that reason). A dispute after an overdue escalation
+    goes again: the township's earlier outcome (kept in the history) was about the missing answer,
+    not the answer now disputed, so it is cleared for the township to decide anew."""
+    disputed = why == NoticeQuery.Escalation.DISPUTED
+    if disputed:
+        pending = NoticeQuery.objects.filter(pk=query.pk, disputed_at__isnull=False).exclude(
+            escalation=why
+        )
+        changes = {"outcome": "", "outcome_text": "", "outcome_on": None, "outcome_basis": "",
+                   "outcome_by": None}  # fmt: skip
+    else:
+        pending, changes = NoticeQuery.objects.filter(pk=query.pk, escalated_at=None), {}
     with transaction.atomic():
-        if not NoticeQuery.objects.filter(pk=query.pk, escalated_at=None).update(
-            escalated_at=timezone.now(), escalation=why
-        ):
+        if not pending.update(escalated_at=timezone.now(), escalation=why, **changes):
             return False
         query.refresh_from_db()
         query._change_reason = f"转乡镇(街道)：{query.get_escalation_display()}"
@@ -274,7 +295,7 @@ def escalate(query: NoticeQuery, why: str) -> bool:
             Notification.Kind.QUERY_ESCALATED,
             f"{query.community.title}：居民对公示《{query.notice.title}》的查询"
             f"{query.get_escalation_display()}，请调查核实并记录处理结果。",
-            event_key=f"notice-query:{query.pk}:escalated",
+            event_key=f"notice-query:{query.pk}:{'disputed' if disputed else 'escalated'}",
             link=admin_link(query),
         )
     return True

@@ -17,6 +17,7 @@ from community.permissions import policy_for
 from community.review.registry import history_registry
 from consultation.models.queries import NoticeQuery
 from consultation.queries import (
+    FROZEN_MESSAGE,
     AnswerForm,
     OutcomeForm,
     answer,
@@ -102,7 +103,8 @@ def query_detail(request, query_id: int):
     policy.require_desk()
     query = _get(request.user, query_id)
     today = timezone.localdate()
-    can_answer = may_answer(request.user, query)
+    committee = may_answer(request.user, query)
+    can_answer = committee and not query.answer_frozen
     can_decide = may_record_outcome(request.user, query) and bool(query.escalated_at)
     answer_form = AnswerForm(
         query=query,
@@ -122,7 +124,10 @@ def query_detail(request, query_id: int):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "answer":
-            policy.require(can_answer, "只有本村(社区)的村(居)民委员会可以答复查询。")
+            policy.require(committee, "只有本村(社区)的村(居)民委员会可以答复查询。")
+            if not can_answer:  # a state, not a permission: say so on the query's own page
+                messages.error(request, FROZEN_MESSAGE)
+                return redirect("consultation_query_detail", query.pk)
             answer_form = AnswerForm(request.POST, query=query)
             if answer_form.is_valid():
                 answer(query, request.user, answer_form.cleaned_data)
@@ -140,6 +145,8 @@ def query_detail(request, query_id: int):
         else:
             policy.require(False)
         messages.error(request, "未保存：请检查填写的内容。")
+    elif committee and query.answer_frozen:
+        messages.info(request, FROZEN_MESSAGE)
     entry = history_registry.for_model(NoticeQuery)
     context = {
         "page_title": f"居民查询：{query.notice.title}",

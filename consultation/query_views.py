@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.ids import parse_id
+from cms.visibility import reachable
 from community.models import NoticePage
 from consultation.answers import Code
 from consultation.forms_api import cross_site
@@ -32,9 +33,9 @@ def _private(response):
 @csrf_exempt
 @require_POST
 def ask_view(request, notice_id: int):
-    notice = NoticePage.objects.filter(pk=parse_id(notice_id) or 0).first()
-    if notice is None:
-        raise Http404("没有这条公示。")
+    notice = reachable(NoticePage.objects.live()).filter(pk=parse_id(notice_id) or 0).first()
+    if notice is None:  # before any other answer: a draft's title is never shown
+        raise Http404("没有这条公示，或尚未发布。")
     if cross_site(request):
         return TemplateResponse(
             request,

@@ -4,6 +4,7 @@ all read."""
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from community.models import Notification
@@ -25,9 +26,12 @@ def open_notification(request, pk: int):
         note.save(update_fields=["read_at"])
     if note.revision_id:
         return redirect("community_revision_detail", note.revision_id)
-    # Our own admin paths only (a link is written by our code; never an address elsewhere).
-    if note.link.startswith("/") and not note.link.startswith("//"):
-        return redirect(note.link)
+    # Our own paths only: a link is written by our code, but "/\\evil.com" would reach elsewhere.
+    link = note.link
+    if link.startswith("/") and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(link)
     return redirect("review_inbox")
 
 

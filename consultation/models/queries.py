@@ -41,10 +41,14 @@ class NoticeQueryQuerySet(models.QuerySet):
         return self.answered().order_by("received_at", "pk")
 
     def to_escalate(self, today: datetime.date):
-        """Not yet escalated, and either unanswered past the deadline or disputed."""
-        return self.filter(escalated_at=None).filter(
-            models.Q(answered_on=None, due_on__lt=today) | models.Q(disputed_at__isnull=False)
+        """Unanswered past the deadline and not yet escalated, or disputed and not yet escalated
+        for the dispute (a query escalated as overdue and answered later goes again when the
+        resident disputes the answer)."""
+        overdue = models.Q(escalated_at=None, answered_on=None, due_on__lt=today)
+        disputed = models.Q(disputed_at__isnull=False) & ~models.Q(
+            escalation=NoticeQuery.Escalation.DISPUTED
         )
+        return self.filter(overdue | disputed)
 
 
 class NoticeQuery(models.Model):
@@ -88,7 +92,7 @@ class NoticeQuery(models.Model):
     answered_on = models.DateField("答复日期", null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -107,7 +111,7 @@ class NoticeQuery(models.Model):
     outcome_basis = models.CharField("法律依据", max_length=200, blank=True)
     outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -134,6 +138,26 @@ class NoticeQuery(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_on is not None
+
+    @property
+    def answer_frozen(self) -> bool:
+        """The township has recorded its outcome on an answer: the committee may no longer change
+        it, or the outcome would judge a text nobody disputed. A first answer after an outcome on
+        an overdue query (one ordered to answer) is still allowed."""
+        return bool(self.outcome) and self.is_answered
+
+    def public_fields(self) -> tuple | None:
+        """What the notice page and the API show of this query (None while it is unanswered):
+        the page cache is dropped only when this changes."""
+        if not self.is_answered:
+            return None
+        return (
+            self.notice_id,
+            self.shown_question,
+            self.received_at,
+            self.answer,
+            self.answered_on,
+        )
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return not self.is_answered and self.due_on < (today or timezone.localdate())
