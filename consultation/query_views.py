@@ -26,7 +26,10 @@ from consultation.ratelimit import client_key
 
 def _private(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the token never leaves the site, and the dispute form's POST
+    # keeps its Origin (with no-referrer Chromium sends "Origin: null", which Django's CSRF
+    # check refuses: no resident could dispute an answer).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

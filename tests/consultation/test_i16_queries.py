@@ -36,7 +36,7 @@ def test_a_resident_asks_and_gets_a_private_followup_link(client, notice, commit
     page = client.get(response["Location"])
     body = page.content.decode()
     assert "查询已提交" in body and query.token in body
-    assert page["X-Robots-Tag"].startswith("noindex") and page["Referrer-Policy"] == "no-referrer"
+    assert page["X-Robots-Tag"].startswith("noindex") and page["Referrer-Policy"] == "same-origin"
     assert "no-cache" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
     note = Notification.objects.get(
         recipient=committee_xinghua,
