@@ -104,6 +104,12 @@ class RatingForm(TextChecked, forms.Form):
                 max_length="最多 40 个字。",
             )
 
+    def has_changed(self) -> bool:
+        """A row counts once a name, post or tally is typed: the 类别 select always posts a value
+        and 删除 may be ticked, so on a blank extra row they would have the row checked (and
+        refused with 请填写姓名) instead of ignored as the form's help text promises."""
+        return any(name not in ("kind", "DELETE") for name in self.changed_data)
+
 
 RatingFormSet = forms.formset_factory(RatingForm, extra=2, can_delete=True)
 

@@ -157,11 +157,12 @@ def flag_consecutive(evaluation: Evaluation) -> list[EvaluationRating]:
     """Mark the committee members rated 不称职 here and in the previous evaluation, and tell the
     township's reviewers once per person and evaluation: their office ends by law (paragraph 2 of
     the article of the meeting's day). Paid helpers are evaluated but the paragraph names
-    committee members only; an urban evaluation before 2026 had no such rule."""
+    committee members only; an urban evaluation before 2026 had no such rule, neither as the
+    second of two nor as the first."""
     law = evaluation.law
     previous = previous_of(evaluation)
     failed_before = set()
-    if previous is not None and law is not None:
+    if previous is not None and law is not None and previous.law is not None:
         failed_before = set(
             previous.ratings.filter(
                 rating=Rating.INCOMPETENT, kind=EvaluationRating.Kind.MEMBER

@@ -115,6 +115,18 @@ class Evaluation(VoteRecord):
         return bool(law and law.params["publish"])
 
     @property
+    def attendance(self) -> str:
+        """Who came, on the count the quorum was met on (`quorum_basis`): a 居民会议 carried by its
+        household representatives states the households, not the adults it did not reach, so the
+        line and 达到法定人数 below it never read as two different meetings."""
+        if self.households_represented and self.quorum_basis.startswith("到会户代表"):
+            return (
+                f"到会 {self.present} 人，代表总户数 {self.households} 户中的 "
+                f"{self.households_represented} 户"
+            )
+        return f"应到 {self.eligible} 人，到会 {self.present} 人"
+
+    @property
     def recorded(self) -> bool:
         """The meeting and its ratings are on record (ratings are saved only with a valid meeting)."""
         return self.has_vote and self.meeting_date is not None and self.ratings.exists()

@@ -232,6 +232,32 @@ def urban_meeting(day):
     }
 
 
+def test_an_urban_evaluation_before_the_2025_text_is_not_the_first_of_two(
+    reviewer_dongcheng,
+):
+    """No urban text before 2026 ended an office for 不称职: a 2025 urban 不称职 has no legal effect,
+    so the 2026 不称职 is the first that counts and nothing ends retroactively."""
+    hepingli = CommunityPage.objects.get(slug="hepingli")
+    failed = person(competent=3, basic=5, incompetent=15)
+    assembly = {  # the 2018 text: a 居民会议 of the households' representatives
+        "meeting_kind": MeetingKind.RESIDENTS_ASSEMBLY,
+        "meeting_date": D(2025, 12, 10),
+        "eligible": hepingli.adult_residents,
+        "households": hepingli.households,
+        "households_represented": hepingli.households // 2 + 1,
+        "present": hepingli.households // 2 + 1,
+    }
+    first = evaluate(
+        hepingli, 2025, [person(competent=100, basic=100, incompetent=hepingli.households // 3)],
+        meeting=assembly,
+    )  # fmt: skip
+    assert first.law is None and first.ratings.get().rating == Rating.INCOMPETENT
+    second = evaluate(hepingli, 2026, [failed], meeting=urban_meeting(D(2026, 3, 10)))
+    assert second.law is not None and second.ratings.get().rating == Rating.INCOMPETENT
+    assert not second.ratings.get().consecutive_incompetent
+    assert not notes(reviewer_dongcheng).exists()
+
+
 def test_an_urban_evaluation_is_complete_only_once_published(yinxing):
     day = D(2026, 3, 1)
     evaluation = Evaluation.objects.create(community=yinxing, year=day.year)
