@@ -45,7 +45,15 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.Kind.COMMITTEE: ["wagtailadmin.access_admin"],
     Role.Kind.REVIEWER: ["wagtailadmin.access_admin"],
     Role.Kind.SUPERVISOR: ["wagtailadmin.access_admin"],
-    Role.Kind.DISTRICT: ["wagtailadmin.access_admin", "community.feature_experience"],
+    Role.Kind.DISTRICT: [
+        "wagtailadmin.access_admin",
+        "community.feature_experience",
+        # 公开目录 (local items; built-in ones only switched off) and 本区规则 (the schedule)
+        "community.add_disclosureitem",
+        "community.change_disclosureitem",
+        "community.view_disclosureitem",
+        "community.change_districtsettings",
+    ],
 }
 
 

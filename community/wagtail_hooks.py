@@ -4,13 +4,14 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community import admin_scope  # noqa: F401 (registers the admin scope's hooks)
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
 from community.evaluation_admin import evaluation_urls
 from community.experience_admin import PERMISSION, experience_urls
-from community.models import CommunityPage, CovenantRevision, ExperienceTheme
+from community.models import CommunityPage, CovenantRevision, DisclosureItem, ExperienceTheme
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
 from community.models.guard import ALIAS_REFUSED
 from community.register_admin import register_urls
@@ -118,6 +119,21 @@ def experience_feature_menu():
 
 # The controlled list of experience themes: administrators may add one (committees pick from it).
 register_snippet(ExperienceTheme)
+
+
+class DisclosureItemViewSet(SnippetViewSet):
+    """公开目录: the law's items (built in, which district staff may only switch off or reorder)
+    and the district's local ones (docs/disclosure.md)."""
+
+    model = DisclosureItem
+    icon = "list-ul"
+    menu_label = "公开目录"
+    list_display = ["name", "scope", "schedule", "basis", "active"]
+    list_filter = ["scope", "schedule", "active"]
+    ordering = ["sort_order", "pk"]
+
+
+register_snippet(DisclosureItemViewSet)
 
 
 @hooks.register("register_admin_urls")

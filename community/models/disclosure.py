@@ -2,6 +2,7 @@
 schedule. The law's items are built in (a data migration, from community/disclosure/catalogue.py);
 district staff add local items as snippets."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.search import index
@@ -88,6 +89,25 @@ class DisclosureItem(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # What the law says of a built-in item: district staff may switch it off or reorder it, never
+    # rewrite it (catalogue.sync_catalogue would put the law's words back).
+    LAW_FIELDS = ("key", "name", "scope", "schedule", "category", "basis")
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.builtin or self.pk is None:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values(*self.LAW_FIELDS).first() or {}
+        changed = [f for f in self.LAW_FIELDS if f in stored and getattr(self, f) != stored[f]]
+        if changed:
+            raise ValidationError(
+                {
+                    name: "这是法律规定的公开事项，内容不能修改；可以停用或调整排序，"
+                    "本地事项请另行添加。"
+                    for name in changed
+                }
+            )
 
     def periodic(self) -> bool:
         """Obligations every period (quarter or month); AT_ONCE items only follow events."""
