@@ -102,11 +102,11 @@ class DisclosureItem(index.Indexed, models.Model):
         changed = [f for f in self.LAW_FIELDS if f in stored and getattr(self, f) != stored[f]]
         if changed:
             raise ValidationError(
-                {
-                    name: "这是法律规定的公开事项，内容不能修改；可以停用或调整排序，"
-                    "本地事项请另行添加。"
-                    for name in changed
-                }
+                dict.fromkeys(
+                    changed,
+                    "这是法律规定的公开事项，内容不能修改；可以停用或调整排序，"
+                    "本地事项请另行添加。",
+                )
             )
 
     def periodic(self) -> bool:
