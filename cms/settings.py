@@ -73,6 +73,8 @@ PAGE_CACHE_INVALIDATED_BY = [
     "consultation.Decision",
     "community.Evaluation",
     "community.EvaluationRating",
+    "community.SupervisionMember",  # the community page's supervision committee and agendas
+    "community.SupervisionOpinion",  # its public opinions
     "community.ExperienceFeature",
     "community.ExperienceTheme",
     "wagtailcore.Site",

@@ -176,6 +176,22 @@ class CommunityPolicy:
         own records, and nothing else it may change."""
         return self.is_supervisor_of(community)
 
+    def may_read_supervision_reports(self, community) -> bool:
+        """The supervision committee's reports to the township are about the committee it
+        watches: read by itself, the township and the district, never by that committee."""
+        return self.may_act_as(community, {SUPERVISOR, REVIEWER, DISTRICT})
+
+    def supervision_report_communities(self):
+        """`communities()` less those the user sees only as their committee (the desk's history
+        and audit log of the reports)."""
+        committee_only = [
+            role.page_id
+            for role in self.held
+            if role.kind == COMMITTEE and not self.may_read_supervision_reports(role.page)
+        ]
+        communities = self.communities()
+        return communities.exclude(pk__in=committee_only) if committee_only else communities
+
     def may_handle_supervision_reports(self, community) -> bool:
         """The township records the receipt and handling of a supervision report."""
         return self.may_act_as(community, {REVIEWER})

@@ -6,12 +6,24 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.visibility import under
 from community import admin_scope  # noqa: F401 (registers the admin scope's hooks)
 from community.admin_views import revision_urls
 from community.covenant_admin import RoleMenuItem, revision_admin
 from community.evaluation_admin import evaluation_urls
 from community.experience_admin import PERMISSION, experience_urls
-from community.models import CommunityPage, CovenantRevision, DisclosureItem, ExperienceTheme
+from community.models import (
+    CommunityPage,
+    CovenantRevision,
+    DisclosureItem,
+    Evaluation,
+    EvaluationRating,
+    ExperienceTheme,
+    FinanceSignOff,
+    SupervisionMember,
+    SupervisionOpinion,
+    SupervisionReport,
+)
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
 from community.models.guard import ALIAS_REFUSED
 from community.register_admin import register_urls
@@ -80,6 +92,51 @@ def keep_pages_with_covenant_history(request, page):
         )
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
+
+
+# The records a community's supervision and evaluation leave (their community is PROTECT).
+SUPERVISION_RECORDS = (
+    SupervisionMember,
+    SupervisionOpinion,
+    SupervisionReport,
+    FinanceSignOff,
+    Evaluation,
+    EvaluationRating,
+)
+SUPERVISION_KEPT = (
+    "该页面下有监督委员会或民主评议的记录（成员、监督意见、反映问题、民主理财审核、民主评议），"
+    "依规永久保存，不能删除。可以取消发布或移动页面。"
+)
+
+
+def has_supervision_records(pages) -> bool:
+    paths = [page.path for page in pages]
+    if not paths:
+        return False
+    return any(
+        model.objects.filter(under(paths, "community__")).exists() for model in SUPERVISION_RECORDS
+    )
+
+
+@hooks.register("before_delete_page")
+def keep_pages_with_supervision_records(request, page):
+    """Deleting a community (or the township above it) would fail on its supervision and
+    evaluation records: refused with the reason instead."""
+
+    if has_supervision_records([page]):
+        messages.error(request, SUPERVISION_KEPT)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_pages_with_supervision_records_in_bulk(
+    request, action_type, objects, action_class_instance
+):
+    if action_type != "delete" or not has_supervision_records(objects):
+        return None
+    messages.error(request, SUPERVISION_KEPT)
+    return redirect("wagtailadmin_explore", objects[0].get_parent().pk)
 
 
 @hooks.register("before_copy_page")

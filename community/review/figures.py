@@ -181,5 +181,9 @@ def register() -> None:
     history_registry.register("community.RegisterGroup", title_path="name")
     history_registry.register("community.SupervisionMember", title_path="name")
     history_registry.register("community.SupervisionOpinion", title_path="subject")
-    history_registry.register("community.SupervisionReport", title_path="community.title")
+    history_registry.register(
+        "community.SupervisionReport",
+        title_path="community.title",
+        scope="supervision_report_communities",
+    )
     history_registry.register("community.FinanceSignOff", title_path="notice.title")

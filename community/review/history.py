@@ -21,7 +21,7 @@ from community.review.text import FieldChange, readable
 
 def visible_history(entry: VersionedModel, user):
     """The history rows of `entry` whose community `user` may read (one subquery, no loop)."""
-    communities = CommunityPage.objects.for_user(user).values("pk")
+    communities = getattr(policy_for(user), entry.scope)().values("pk")
     return entry.history_model.objects.filter(**{f"{entry.community_field}__in": communities})
 
 

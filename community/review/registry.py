@@ -24,6 +24,9 @@ class VersionedModel:
     title_path: str  # dotted path, on a history row, to what the record is called
     community_field: str = "community"
     hidden: frozenset = field(default=BOOKKEEPING_FIELDS)
+    # The policy's method giving the communities whose rows the user may read (`communities`:
+    # every community the user may see).
+    scope: str = "communities"
 
     @property
     def key(self) -> str:
@@ -70,8 +73,15 @@ class HistoryRegistry:
     def __init__(self):
         self._entries: dict[str, VersionedModel] = {}
 
-    def register(self, label: str, *, title_path: str, community_field: str = "community"):
-        entry = VersionedModel(label, title_path, community_field)
+    def register(
+        self,
+        label: str,
+        *,
+        title_path: str,
+        community_field: str = "community",
+        scope: str = "communities",
+    ):
+        entry = VersionedModel(label, title_path, community_field, scope=scope)
         self._entries[entry.key] = entry
         return entry
 

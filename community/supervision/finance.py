@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from community.law import provision
-from community.models import NoticeCategory, NoticePage, Role
+from community.models import DisclosureItem, NoticeCategory, NoticePage, Role
 from community.models.settings import district_settings
 from community.models.supervision import FinanceSignOff, SupervisionMember, revision_digest
 from community.permissions import policy_for, within
@@ -23,16 +23,18 @@ from community.review.notifications import members
 PENDING_LABEL = "待监督委员会审核"
 
 
-def article(kind: str | None) -> str:
-    """The article that asks for 民主理财 (the village law's; urban communities decide by setting)."""
-    row = provision(f"{kind or 'village'}.supervision", on=timezone.localdate())
-    row = row or provision("village.supervision", on=timezone.localdate())
-    return row.citation
+def basis(kind: str | None) -> str:
+    """Why the sign-off is asked: the village law's 民主理财 article; for urban communities the
+    district's own rule (the urban law's supervision article does not name 民主理财)."""
+    if kind == "urban":
+        return "按本区规则，社区财务公开也须经居务监督委员会审核"
+    row = provision("village.supervision", on=timezone.localdate())
+    return f"民主理财，{row.citation}"
 
 
 def refused_message(kind: str | None) -> str:
     return (
-        f"财务公开须经监督委员会审核（民主理财，{article(kind)}）：请先在后台“监督委员会”中"
+        f"财务公开须经监督委员会审核（{basis(kind)}）：请先在后台“监督委员会”中"
         "提请监督委员会审核，审核通过的内容才能发布；审核后又修改的，须重新审核。"
     )
 
@@ -41,11 +43,38 @@ class FinancePublishRefused(PermissionDenied):
     pass
 
 
-def signoff_required(notice: NoticePage, kind: str | None = None) -> bool:
-    if notice.category != NoticeCategory.FINANCE:
+def finance_item_ids() -> set[int]:
+    return set(
+        DisclosureItem.objects.filter(category=NoticeCategory.FINANCE).values_list("pk", flat=True)
+    )
+
+
+def is_finance(notice: NoticePage, revision: Revision | None = None, finance_ids=None) -> bool:
+    """A finance notice: its category is 财务公开, or it names a catalogue item of that category
+    (财务收支情况 under 村务公开 is still the accounts). With a revision, what that revision would
+    publish (a draft changed later does not count); without, the page as it is in memory."""
+    if revision is not None:
+        category = revision.content.get("category")
+        item_ids = set(revision.content.get("disclosure_items") or [])
+    else:
+        category = notice.category
+        item_ids = {item.pk for item in notice.disclosure_items.all()}
+    if category == NoticeCategory.FINANCE:
+        return True
+    if not item_ids:
         return False
+    if finance_ids is not None:
+        return bool(item_ids & finance_ids)
+    return DisclosureItem.objects.filter(pk__in=item_ids, category=NoticeCategory.FINANCE).exists()
+
+
+def signoff_required(
+    notice: NoticePage, kind: str | None = None, revision: Revision | None = None
+) -> bool:
     kind = kind or notice.community_kind()
-    return kind is not None and district_settings().finance_signoff_required(kind)
+    if kind is None or not district_settings().finance_signoff_required(kind):
+        return False
+    return is_finance(notice, revision)
 
 
 def latest_signoff(notice_id: int) -> FinanceSignOff | None:
@@ -67,7 +96,7 @@ def is_signed(notice_id: int, revision: Revision | None) -> bool:
 def publication_problem(notice: NoticePage, revision: Revision | None) -> str | None:
     """Why this revision of the notice may not be published now (None: it may)."""
     kind = notice.community_kind()
-    if not signoff_required(notice, kind) or is_signed(notice.pk, revision):
+    if not signoff_required(notice, kind, revision) or is_signed(notice.pk, revision):
         return None
     return refused_message(kind)
 
@@ -93,8 +122,16 @@ def refuse_unsigned_publication(sender, instance: NoticePage, update_fields=None
     if not going_live:
         return
     revision = Revision.objects.filter(pk=instance.live_revision_id).first()
-    if problem := publication_problem(instance, revision):
-        raise FinancePublishRefused(problem)
+    kind = instance.community_kind()
+    # Publishing a revision checks what it would publish; a plain save (live=True, the same live
+    # revision) checks the page in memory; either counts.
+    required = signoff_required(instance, kind) or (
+        revision is not None
+        and instance.live_revision_id != stored["live_revision_id"]
+        and signoff_required(instance, kind, revision)
+    )
+    if required and not is_signed(instance.pk, revision):
+        raise FinancePublishRefused(refused_message(kind))
 
 
 def connect() -> None:
@@ -135,22 +172,39 @@ def record_outcome(notice: NoticePage, revision: Revision, user, outcome: str, o
     return signoff
 
 
-def pending_notices(communities):
+def pending_notices(communities) -> list[NoticePage]:
     """Finance notices of these communities whose latest revision waits for publication (drafts
-    and unpublished changes) where a sign-off is required."""
+    and unpublished changes) where a sign-off is required, judged by that revision's content;
+    each with `latest_signoff` set (a constant number of queries)."""
     settings = district_settings()
     kinds = [kind for kind in ("village", "urban") if settings.finance_signoff_required(kind)]
-    return (
+    candidates = (
         NoticePage.objects.filter(within(communities.filter(kind__in=kinds)))
-        .filter(category=NoticeCategory.FINANCE, has_unpublished_changes=True)
+        .filter(has_unpublished_changes=True)
         .select_related("latest_revision")
         .order_by("path")
     )
+    finance_ids = finance_item_ids()
+    notices = [n for n in candidates if is_finance(n, n.latest_revision, finance_ids)]
+    latest = {}
+    signoffs = FinanceSignOff.objects.filter(notice__in=[n.pk for n in notices]).order_by(
+        "notice_id", "-signed_at", "-pk"
+    )
+    for signoff in signoffs:
+        latest.setdefault(signoff.notice_id, signoff)
+    for notice in notices:
+        notice.latest_signoff = latest.get(notice.pk)
+    return notices
 
 
-def status_of(notice: NoticePage) -> str:
+def status_of(notice: NoticePage, latest: FinanceSignOff | None = None) -> str:
     revision = notice.latest_revision
-    latest = latest_signoff(notice.pk)
+    if latest is None:
+        latest = (
+            notice.latest_signoff
+            if hasattr(notice, "latest_signoff")
+            else latest_signoff(notice.pk)
+        )
     if latest is not None and revision is not None and latest.digest == revision_digest(revision):
         return "监督委员会已审核通过" if latest.outcome == "signed" else "监督委员会退回修改"
     return PENDING_LABEL

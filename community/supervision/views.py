@@ -22,6 +22,7 @@ from community.models import (
     SupervisionOpinion,
     SupervisionReport,
 )
+from community.models.supervision import revision_digest
 from community.permissions import policy_for, within
 from community.review.notifications import members, notify_users
 from community.supervision.finance import (
@@ -40,6 +41,7 @@ from community.supervision.forms import (
 )
 
 ICON = "view"
+STALE = "草稿已更新，请重新查看后再审核。"
 
 
 def _community(request, community_id: int) -> CommunityPage:
@@ -58,24 +60,27 @@ def _save(record, user, reason: str):
 def overview(request):
     policy = policy_for(request.user)
     policy.require_desk()
-    communities = CommunityPage.objects.for_user(request.user).order_by("path")
+    communities = list(CommunityPage.objects.for_user(request.user).order_by("path"))
     people = SupervisionMember.objects.filter(community__in=communities).order_by(
         "post", "-term_start", "pk"
     )
     by_community = {c.pk: {"community": c, "members": [], "notices": []} for c in communities}
+    by_path = {c.path: c.pk for c in communities}
     for member in people:
         by_community[member.community_id]["members"].append(member)
-    for notice in pending_notices(communities):
-        community_path = notice.path[: notice.steplen * 4]
-        for row in by_community.values():
-            if row["community"].path == community_path:
-                row["notices"].append((notice, status_of(notice)))
+    scope = CommunityPage.objects.filter(pk__in=by_community)
+    for notice in pending_notices(scope):
+        community_id = by_path.get(notice.path[: notice.steplen * 4])
+        if community_id is not None:
+            by_community[community_id]["notices"].append((notice, status_of(notice)))
     opinions = SupervisionOpinion.objects.filter(community__in=communities).select_related(
         "community"
     )[:50]
-    reports = SupervisionReport.objects.filter(community__in=communities).select_related(
-        "community"
-    )[:50]
+    # The committee the supervision committee watches does not read its reports to the township.
+    readable = [c.pk for c in communities if policy.may_read_supervision_reports(c)]
+    reports = SupervisionReport.objects.filter(community__in=readable).select_related("community")[
+        :50
+    ]
     rows = []
     for row in by_community.values():
         community = row["community"]
@@ -93,6 +98,7 @@ def overview(request):
         "header_icon": ICON,
         "rows": rows,
         "opinions": opinions,
+        "reads_reports": bool(readable),
         "reports": reports,
         "handles": {r.pk for r in reports if policy.may_handle_supervision_reports(r.community)},
     }
@@ -174,6 +180,10 @@ def report_create(request, community_id: int):
 def report_handle(request, report_id: int):
     report = get_object_or_404(SupervisionReport, pk=report_id)
     community = _community(request, report.community_id)
+    policy_for(request.user).require(
+        policy_for(request.user).may_read_supervision_reports(community),
+        "监督委员会向乡镇(街道)反映的问题由乡镇(街道)和区民政查阅，村(居)民委员会不能查看。",
+    )
     handles = policy_for(request.user).may_handle_supervision_reports(community)
     form = HandlingForm(request.POST or None, instance=report) if handles else None
     if request.method == "POST":
@@ -212,6 +222,7 @@ def finance_detail(request, notice_id: int):
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            _require_shown(request, revision)
             _act(request, action, notice, community, revision, form)
         except ValidationError as error:
             form.add_error(None, error)
@@ -234,10 +245,22 @@ def finance_detail(request, notice_id: int):
         "problem": publication_problem(notice, revision),
         "signoffs": [(s, local_datetime(s.signed_at)) for s in signoffs],
         "may_sign": policy.may_write_supervision(community),
+        "shown_revision": revision.pk if revision else "",
+        "shown_digest": revision_digest(revision) if revision else "",
         "is_committee": policy.is_committee_of(community),
         "form": form,
     }
     return TemplateResponse(request, "community/admin/supervision_finance.html", context)
+
+
+def _require_shown(request, revision) -> None:
+    """What is signed off or published is what the page showed: the draft's latest revision then,
+    with the same content (autosave overwrites a revision in place)."""
+    if revision is None:
+        return
+    shown = (request.POST.get("revision", ""), request.POST.get("digest", ""))
+    if shown != (str(revision.pk), revision_digest(revision)):
+        raise ValidationError(STALE)
 
 
 def _act(request, action, notice, community, revision, form) -> None:
@@ -266,6 +289,10 @@ def _act(request, action, notice, community, revision, form) -> None:
         )
         messages.success(request, "已提请监督委员会审核。")
     elif action == "publish":
+        policy.require(
+            notice.permissions_for_user(request.user).can_publish(),
+            "您没有发布该公示的权限。",
+        )
         if problem := publication_problem(notice, revision):
             raise ValidationError(problem)
         revision.publish(user=request.user)
