@@ -3,6 +3,7 @@ off, on every publish path (village 2025 第三十七条); an urban community wi
 publishes freely."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -47,6 +48,12 @@ def _draft(community: CommunityPage, user, slug="finance-test", category="financ
 
 def _sign(notice, supervisor, outcome=FinanceSignOff.Outcome.SIGNED, opinion="账目相符。"):
     return record_outcome(notice, notice.latest_revision, supervisor, outcome, opinion)
+
+
+def _shown(client, url) -> dict:
+    """The hidden fields naming the version the finance page shows (what a form posts back)."""
+    page = client.get(url).content.decode()
+    return dict(re.findall(r'name="(revision|digest)" value="([^"]*)"', page))
 
 
 def _live(notice) -> bool:
@@ -129,7 +136,7 @@ def test_urban_communities_need_sign_off_when_the_district_turns_it_on(yinxing, 
     settings.finance_signoff_urban = True
     settings.save()
     urban = _draft(yinxing, superuser)
-    with pytest.raises(FinancePublishRefused, match="第三十六条"):
+    with pytest.raises(FinancePublishRefused, match="按本区规则"):
         urban.latest_revision.publish()
 
 
@@ -219,23 +226,25 @@ def test_committee_requests_sign_off_and_the_supervisor_signs_in_the_admin(
     client.force_login(committee_xinghua)
     page = client.get(url).content.decode()
     assert "待监督委员会审核" in page and "收入 100 元" in page
-    client.post(url, {"action": "request"})
+    client.post(url, {**_shown(client, url), "action": "request"})
     note = Notification.objects.get(recipient=supervisor_xinghua, kind="signoff_requested")
     assert note.link == url
-    client.post(url, {"action": "signed"})  # not the committee's: refused (403, to /admin/)
+    client.post(
+        url, {**_shown(client, url), "action": "signed"}
+    )  # not the committee's: refused (403, to /admin/)
     assert not notice.finance_signoffs.exists()
 
     client.force_login(supervisor_xinghua)
     overview = client.get(reverse("supervision_overview")).content.decode()
     assert "十一月财务收支公开" in overview
-    response = client.post(url, {"action": "returned", "opinion": ""})
+    response = client.post(url, {**_shown(client, url), "action": "returned", "opinion": ""})
     assert "退回修改时请写明意见" in response.content.decode()
-    client.post(url, {"action": "signed", "opinion": "同意公开。"})
-    client.post(url, {"action": "publish"})  # not the supervisor's
+    client.post(url, {**_shown(client, url), "action": "signed", "opinion": "同意公开。"})
+    client.post(url, {**_shown(client, url), "action": "publish"})  # not the supervisor's
     assert not _live(notice)
 
     client.force_login(committee_xinghua)
-    client.post(url, {"action": "publish"})
+    client.post(url, {**_shown(client, url), "action": "publish"})
     assert _live(notice)
     page = client.get(url).content.decode()
     assert "已发布" in page and "发布审核通过的版本" not in page
