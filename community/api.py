@@ -264,8 +264,9 @@ def _served_disclosure(entry, request) -> dict | None:
     found = entry.disclosed
     if found is not None:
         page = found.page
-        url = page.get_url(request) if page is not None else found.url
-        return {"id": page.pk if page is not None else None, "title": found.title, "url": url}
+        if page is not None:
+            return {"id": page.pk, "title": found.title, "url": page.get_url(request)}
+        return {"id": found.page_id, "title": found.title, "url": found.href}
     event = entry.event
     if event is not None and event.fulfilled_on:
         return {"id": None, "title": event.title or entry.label, "url": event.url}

@@ -99,6 +99,7 @@ def _publish(board, community, item, quarter, on: datetime.date) -> None:
         ],
         display_from=on,
         display_until=on + datetime.timedelta(days=29),
+        first_published_at=_at(on),  # put up then: the fifteen days count from it
     )
     notice.disclosure_items = [item]
     board.add_child(instance=notice)

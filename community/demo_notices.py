@@ -100,6 +100,9 @@ def seed_notices() -> None:
                 if item.days
                 else None,
                 body=body,
+                # A notice whose 公示期 began before today was put up then (the fifteen days count
+                # from a notice's first publication: NoticePage.first_publication_refusal).
+                first_published_at=_put_up(display_from) if display_from < today else None,
             )
             key = ITEM_OF_CATEGORY.get((item.category, community.kind))
             notice.disclosure_items = list(DisclosureItem.objects.filter(key=key))
@@ -108,6 +111,10 @@ def seed_notices() -> None:
             revision = notice.save_revision(user=user)
             sign_off_seeded(notice, revision)
             revision.publish()
+
+
+def _put_up(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
 
 def _period(item, display_from: datetime.date) -> str:

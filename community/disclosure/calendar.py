@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Site
 
 from cms.visibility import reachable, under
 from community.disclosure.periods import (
@@ -55,6 +58,13 @@ class Disclosure:
     page: object = None  # a Page to link to (templates call pageurl), or None
     url: str = ""  # where there is no page: a path on the site
     source: str = "notice"
+    url_path: str = ""  # a page's url_path, where the source read no page (notices)
+    page_id: int | None = None
+
+    @property
+    def href(self) -> str:
+        """Where to read it on the site, for a disclosure without a page (computed when shown)."""
+        return self.url or (site_url(self.url_path) if self.url_path else "")
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,7 @@ class Entry:
     disclosed: Disclosure | None = None
     period: DisclosurePeriod | None = None
     event: EventObligation | None = None
+    today: datetime.date | None = None  # the calendar's today (None: the local date)
 
     @property
     def status_label(self) -> str:
@@ -115,7 +126,7 @@ class Entry:
         """Days past the deadline: until the disclosure, or until today while it is missing."""
         if self.due_on is None:
             return 0
-        end = self.disclosed_on or timezone.localdate()
+        end = self.disclosed_on or self.today or timezone.localdate()
         return max(0, (end - self.due_on).days)
 
     @property
@@ -183,38 +194,94 @@ def due_on(period: DisclosurePeriod, settings: DistrictSettings) -> datetime.dat
     return period.end + datetime.timedelta(days=days)
 
 
+# A notice first published a little before the first day still discloses from its 公示开始 on or
+# after it; the margin covers the hours between UTC and the local day.
+MARGIN = datetime.timedelta(days=1)
+# Up to this many communities are filtered one LIKE each; more, by their townships' paths or their
+# common prefix (a district's calendars read every notice of the district anyway).
+FEW_PATHS = 8
+
+
+def _path_prefixes(paths: list[str], steplen: int) -> list[str]:
+    """A few path prefixes covering these communities' subtrees (and maybe others', which the
+    caller drops): their own paths, else their townships', else the prefix they share."""
+    if len(paths) <= FEW_PATHS:
+        return paths
+    townships = sorted({path[: steplen * 3] for path in paths})
+    if len(townships) <= FEW_PATHS:
+        return townships
+    low, high = min(paths), max(paths)  # what the lowest and highest share, all share
+    shared = next((n for n, (a, b) in enumerate(zip(low, high, strict=False)) if a != b), len(low))
+    return [low[: shared - shared % steplen]]
+
+
+def site_url(url_path: str) -> str:
+    """The path on the site of a page stored at `url_path`, as {% pageurl %} writes it (percent-
+    encoded, so a Chinese slug works): the url_path less its site root's, as Page.get_url_parts
+    does, from Wagtail's cached site root paths."""
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path):
+            return reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
+    return ""
+
+
 def notice_disclosures(
     community_ids: list[int], first: datetime.date, last: datetime.date, settings
 ):
-    """Live notices residents can reach, by the items and period they name."""
-    communities = CommunityPage.objects.filter(pk__in=community_ids).values_list("pk", "path")
-    by_path = {path: pk for pk, path in communities}
+    """Live notices residents can reach, by the items and period they name: one query over the
+    notices' items (the through table), no page instances. Only notices that can count between
+    `first` and `last`: residents could read them by `last`, and they were disclosed on or after
+    `first` or name a period of its year or later (a period that began before the first day is
+    still tracked, e.g. the quarter a community joined in)."""
+    steplen = NoticePage.steplen
+    by_path = dict(
+        CommunityPage.objects.filter(pk__in=community_ids).values_list("path", "pk").order_by()
+    )
     if not by_path:
         return []
-    notices = (
-        reachable(NoticePage.objects.filter(under(by_path)))
-        .filter(first_published_at__isnull=False)
-        .only("title", "url_path", "path", "period", "display_from", "first_published_at")
-        .prefetch_related(models.Prefetch("disclosure_items", DisclosureItem.objects.only("key")))
+    since = timezone.make_aware(datetime.datetime.combine(first - MARGIN, datetime.time()))
+    notices = reachable(
+        NoticePage.objects.filter(under(_path_prefixes(sorted(by_path), steplen))).filter(
+            Q(first_published_at__gte=since)
+            | Q(display_from__gte=first)
+            | Q(period__gte=str(first.year)),
+            first_published_at__isnull=False,
+            display_from__lte=last,
+        )
     )
-    steplen = NoticePage.steplen
+    rows = (
+        NoticePage.disclosure_items.through.objects.filter(noticepage__in=notices.values("pk"))
+        .order_by()
+        .values_list(
+            "noticepage_id",
+            "noticepage__path",
+            "noticepage__title",
+            "noticepage__url_path",
+            "noticepage__period",
+            "noticepage__display_from",
+            "noticepage__first_published_at",
+            "disclosureitem__key",
+        )
+    )
+    periods: dict[str, DisclosurePeriod | None] = {}
     found = []
-    for notice in notices:
-        community_id = by_path.get(notice.path[: steplen * 4])
-        disclosed_on = notice.disclosed_on
-        if community_id is None or disclosed_on is None:
+    for page_id, path, title, url_path, code, display_from, published, key in rows:
+        community_id = by_path.get(path[: steplen * 4])
+        if community_id is None:
             continue
-        for item in notice.disclosure_items.all():
-            found.append(
-                Disclosure(
-                    community_id,
-                    item.key,
-                    parse_period(notice.period),
-                    disclosed_on,
-                    notice.title,
-                    page=notice,
-                )
+        if code not in periods:
+            periods[code] = parse_period(code)
+        found.append(
+            Disclosure(
+                community_id,
+                key,
+                periods[code],
+                max(timezone.localdate(published), display_from),
+                title,
+                url_path=url_path,
+                page_id=page_id,
             )
+        )
     return found
 
 
@@ -271,7 +338,9 @@ def calendars(
             if kind is None:
                 # Disclosed at once (重大事项): each disclosure is an entry of its own.
                 calendar.entries += [
-                    Entry(community.pk, item, d.title, None, Status.ON_TIME, disclosed=d)
+                    Entry(
+                        community.pk, item, d.title, None, Status.ON_TIME, disclosed=d, today=today
+                    )
                     for d in done
                     if d.disclosed_on >= start
                 ]
@@ -288,6 +357,7 @@ def calendars(
                         _status(due, match.disclosed_on if match else None, today),
                         disclosed=match,
                         period=period,
+                        today=today,
                     )
                 )
         for event in events.get(community.pk, []):
@@ -303,6 +373,7 @@ def calendars(
                     _status(event.due_on, event.fulfilled_on, today),
                     period=period_of(event.occurred_on, QUARTER),
                     event=event,
+                    today=today,
                 )
             )
         calendar.entries.sort(

@@ -1,7 +1,11 @@
 # ruff: noqa: E501 (one row per item reads as the law does)
 """The law's disclosure items (village 2025 第三十五条, urban 2025 第三十四条) as data: the data
 migration creates them and `sync_catalogue` repairs them; district staff add local items in the
-admin (公开目录). Keys are stable: obligations, notices and the API name items by key."""
+admin (公开目录). Keys are stable: obligations, notices and the API name items by key.
+
+The migrations that file existing notices (0018, 0020) call this module's live code, so what they
+read here must keep meaning what it meant: BUILTIN_ITEMS rows are append-only (add a row, never
+remove one or change its key), and a key, once given, never changes meaning."""
 
 from typing import NamedTuple
 
@@ -52,22 +56,31 @@ EVENT_ITEMS = {
 }
 
 # The item a notice of a category most often discloses, by kind of community: what the demo and
-# the large-data generator file their notices under. 党务公开 names none (not 村务/居务公开).
+# the large-data generator file their notices under. 党务公开 and 政务公开 name none: they follow
+# their own rules (a 低保 公示 of seven days), and a notice naming an item keeps the fifteen days.
 ITEM_OF_CATEGORY = {
     ("finance", "village"): "village-accounts",
     ("finance", "urban"): "urban-funds",
     ("affairs", "village"): "village-other",
     ("affairs", "urban"): "urban-other",
-    ("government", "village"): "village-assistance",
-    ("government", "urban"): "urban-assistance",
     ("other", "village"): "village-other",
     ("other", "urban"): "urban-other",
 }
 
 
+def guessed_period(category: str, display_from) -> str:
+    """The quarter an existing notice most likely discloses: a 财务公开 notice is about the previous
+    quarter (accounts are published after the quarter ends) when its 公示开始 falls in a quarter's
+    first two months, else its own quarter; any other notice the quarter of its 公示开始."""
+    year, quarter = display_from.year, (display_from.month - 1) // 3 + 1
+    if category == "finance" and (display_from.month - 1) % 3 < 2:
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return f"{year}Q{quarter}"
+
+
 def file_notices(notice_model, item_model, community_model, only_unfiled: bool = False) -> int:
-    """File existing notices under the catalogue: the quarter of their 公示开始 and the item of
-    their category (ITEM_OF_CATEGORY; 党务公开 none). Rows go to the through table directly: a
+    """File existing notices under the catalogue: a guessed quarter (`guessed_period`) and the item
+    of their category (ITEM_OF_CATEGORY; 党务公开 and 政务公开 none). Rows go to the through table directly: a
     ParentalManyToManyField's add() is kept in memory until the page is saved, and the data
     migration's first version lost them that way. Takes the models so migrations can pass theirs.
     Returns the number of notices filed."""
@@ -80,9 +93,8 @@ def file_notices(notice_model, item_model, community_model, only_unfiled: bool =
         if only_unfiled and notice.pk in filed:
             continue
         if not notice.period:
-            day = notice.display_from
             notice_model.objects.filter(pk=notice.pk).update(
-                period=f"{day.year}Q{(day.month - 1) // 3 + 1}"
+                period=guessed_period(notice.category, notice.display_from)
             )
         kind = kinds.get(notice.path[:16], "village")
         key = ITEM_OF_CATEGORY.get((notice.category, kind))

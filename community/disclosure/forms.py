@@ -3,9 +3,16 @@ its community's kind) and for which period, so the disclosure calendar can count
 
 Both are required on publish and on submit; Wagtail defers them on 保存草稿, autosave and preview
 (FieldPanel(required_on_save=False) in NoticePage.content_panels), so a half-written draft is
-still saved. 党务公开 is not 村务/居务公开 (the organic laws' catalogue does not list it): such a
-notice may name no item. Choosing an item changes nothing else in the form (the category stays
-what the editor chose)."""
+still saved. 党务公开 and 政务公开 (e.g. a 低保 公示 of seven days) are not 村务/居务公开: such a
+notice may name no item, and then follows its own rules; naming one makes it that item's
+disclosure, with the fifteen days (NoticePage.follows_own_rules). Choosing an item changes nothing
+else in the form (the category stays what the editor chose).
+
+On 发布 or 提交审核 of a notice never published, the 公示期 must also leave residents the fifteen
+days from the day it goes live (NoticePage.first_publication_refusal); the model refuses the same
+on the save that publishes it, for the paths that do not go through this form."""
+
+import datetime
 
 from django import forms
 from django.utils import timezone
@@ -16,8 +23,9 @@ from community.disclosure.periods import parse_period, period_choices
 from community.models.disclosure import DisclosureItem, NoticeCategory
 
 KIND_NAMES = {"village": "村", "urban": "社区"}
-# Categories whose notices need no catalogue item (党务公开 follows the Party's own rules).
-ITEMS_OPTIONAL = frozenset({NoticeCategory.PARTY})
+# Categories whose notices need no catalogue item (党务公开, 政务公开: their own rules).
+ITEMS_OPTIONAL = frozenset({NoticeCategory.PARTY, NoticeCategory.GOVERNMENT})
+PUBLISHING = ("action-publish", "action-submit")
 
 
 def community_kind_of(page: Page | None) -> str | None:
@@ -103,7 +111,30 @@ class NoticeForm(WagtailAdminPageForm):
                         KIND_NAMES[self.community_kind],
                     ),
                 )
+        if items is not None:
+            # The model's clean() (next) judges the 公示期 by the items chosen, not those stored.
+            self.instance.disclosure_items = list(items)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "display_until" in self.errors or not self._publishing_first():
+            return
+        message = self.instance.first_publication_refusal(
+            today=self._goes_live_on(), items=self.cleaned_data.get("disclosure_items")
+        )
+        if message:
+            self.add_error("display_until", message)
+
+    def _publishing_first(self) -> bool:
+        published = self.instance.pk and self.instance.first_published_at
+        return self.is_bound and any(self.data.get(a) for a in PUBLISHING) and not published
+
+    def _goes_live_on(self) -> datetime.date:
+        """Today, or the day a scheduled publication (定时发布) will make it live."""
+        today = timezone.localdate()
+        go_live_at = self.cleaned_data.get("go_live_at")
+        return max(today, timezone.localdate(go_live_at)) if go_live_at else today
 
     def _clean_fields(self):
         field = self.fields.get("disclosure_items")

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from cms.printable import qr_svg
 from community.disclosure.calendar import CommunityCalendar, Entry, Status, calendar_for
 from community.disclosure.periods import QUARTER, YEAR, DisclosurePeriod, period_of
+from community.models.disclosure import DisclosureItem
 from community.models.notice import NoticeIndexPage
 
 TITLES = {"village": "村务公开日历", "urban": "居务公开日历"}
@@ -67,6 +68,20 @@ def sections(calendar: CommunityCalendar) -> list[Section]:
     return result
 
 
+PRACTICE = {"quarter": "按季度", "month": "按月"}
+
+
+def district_practice(calendar: CommunityCalendar) -> str:
+    """For an urban community held to periodic disclosure: how often, by the district's practice
+    (the urban law says only 及时公布, so the deadlines shown are the district's, not the law's)."""
+    kinds = {
+        e.period.kind
+        for e in calendar.entries
+        if e.item.schedule == DisclosureItem.Schedule.PROMPTLY and e.event is None and e.period
+    }
+    return "、".join(PRACTICE[k] for k in sorted(kinds) if k in PRACTICE)
+
+
 def calendar_url(community, request) -> str:
     return community.get_url(request) + community.reverse_subpage("disclosure_calendar")
 
@@ -80,6 +95,7 @@ def calendar_context(community, request) -> dict:
         "calendar_title": calendar_title(community),
         "sections": sections(calendar),
         "counts": calendar.counts(),
+        "urban_practice": district_practice(calendar) if community.kind == "urban" else "",
         "board": NoticeIndexPage.objects.child_of(community).live().public().first(),
         "today": timezone.localdate(),
     }

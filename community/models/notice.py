@@ -21,7 +21,7 @@ from cms.searchable import ChineseSearchable
 from community.blocks import APIDocumentChooserBlock, HTMLRichTextBlock
 from community.disclosure.forms import NoticeForm
 from community.disclosure.periods import QUARTER, parse_period, period_of
-from community.disclosure.rules import check_display_period
+from community.disclosure.rules import check_display_period, check_first_publication
 from community.models.disclosure import NoticeCategory
 
 CENTS = Decimal("0.01")
@@ -78,7 +78,8 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
 
     Category = NoticeCategory
     # 党务公开 and 政务公开 follow their own rules (e.g. 低保 公示 7 days); the organic laws' fifteen
-    # days are for 村务/居务公开 (docs/disclosure.md).
+    # days are for 村务/居务公开 (docs/disclosure.md). A notice of these categories that names a
+    # catalogue item is that item's 村务/居务公开 and keeps the fifteen days (`follows_own_rules`).
     OWN_RULES = frozenset({NoticeCategory.PARTY, NoticeCategory.GOVERNMENT})
 
     category = models.CharField("类别", max_length=20, choices=Category.choices, default="affairs")
@@ -176,12 +177,20 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
             .first()
         )
 
+    def follows_own_rules(self, items=None) -> bool:
+        """Exempt from the fifteen days: a 党务公开/政务公开 notice naming no catalogue item (else
+        labelling a notice 政务公开 would shorten an item's disclosure). `items`: what the editor
+        chose, where the form has not put it on the page yet."""
+        if self.category not in self.OWN_RULES:
+            return False
+        return not (self.disclosure_items.all() if items is None else items)
+
     def clean(self) -> None:
         super().clean()
         errors = {}
         if self.display_until and self.display_from and self.display_until < self.display_from:
             errors["display_until"] = "公示结束日期不能早于公示开始日期。"
-        elif self.display_from and self.category not in self.OWN_RULES:
+        elif self.display_from and not self.follows_own_rules():
             message = check_display_period(
                 self.display_from, self.display_until, self.community_kind()
             )
@@ -197,7 +206,39 @@ class NoticePage(ChineseSearchable, PrintableMixin, Page):
     def save(self, *args, **kwargs):
         if not self.period and self.display_from:
             self.period = period_of(self.display_from, QUARTER).code
+        if kwargs.get("clean", True) and not kwargs.get("update_fields"):
+            message = self.live and self.first_publication_refusal()
+            if message and self.goes_live_first():
+                raise ValidationError({"display_until": message})
         return super().save(*args, **kwargs)
+
+    def goes_live_first(self) -> bool:
+        """Is this save the notice's first publication? Live now, and never published before: no
+        first_published_at stored (revision.publish() sets it on the instance just before saving),
+        or for a page not stored yet none given (a notice imported with its old date has one)."""
+        if not self.live:
+            return False
+        if self.pk is None:
+            return self.first_published_at is None
+        stored = NoticePage.objects.filter(pk=self.pk).values_list("first_published_at", flat=True)
+        return not any(stored)
+
+    def first_publication_refusal(self, today: datetime.date | None = None, items=None) -> str:
+        """Going live for the first time, residents must still have the law's fifteen days to read
+        it (community.disclosure.rules.check_first_publication); "" when it may. `save()` asks on
+        every save that makes a notice live for the first time (revision.publish(), the editor's
+        发布, scheduled publishing, approving a workflow); the editor's form asks first, on 发布 and
+        提交审核 of a notice never published, and shows the refusal on the field."""
+        if not self.display_from or not self.display_until or self.follows_own_rules(items):
+            return ""
+        if self.display_until < self.display_from:
+            return ""
+        return check_first_publication(
+            self.display_from,
+            self.display_until,
+            self.community_kind(),
+            today or timezone.localdate(),
+        )
 
     @property
     def disclosure_period(self):

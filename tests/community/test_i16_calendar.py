@@ -8,7 +8,8 @@ import datetime
 import pytest
 from wagtail.models import PageViewRestriction
 
-from community.disclosure.calendar import Status, calendars
+from community.disclosure import calendar as calendar_module
+from community.disclosure.calendar import Status, calendars, notice_disclosures
 from community.models import CommunityPage, DisclosureItem
 
 from .calendar_helpers import board, disclose, district, new_community
@@ -41,7 +42,8 @@ def test_a_quarterly_item_disclosed_on_time_late_or_not_at_all():
 
     entry = _entry(calendar, "village-decisions", "2026Q3")
     assert entry.status == Status.ON_TIME and entry.status_label == "已公开"
-    assert entry.due_on == D(2026, 10, 10) and entry.disclosed.page.pk == on_time.pk
+    assert entry.due_on == D(2026, 10, 10) and entry.disclosed.page_id == on_time.pk
+    assert entry.disclosed.href == on_time.url
     late = _entry(calendar, "village-assistance", "2026Q3")
     assert (
         late.status == Status.LATE and late.days_late == 10 and late.disclosed_on == D(2026, 10, 20)
@@ -159,3 +161,53 @@ def test_an_inactive_item_is_not_required():
     DisclosureItem.objects.filter(key="village-assistance").update(active=False)
     keys = {e.item.key for e in _calendar(new_community()).entries}
     assert "village-assistance" not in keys and "village-other" in keys
+
+
+def test_days_late_count_to_the_calendars_today_not_the_clocks():
+    """A calendar as of 1 November: the third quarter's missing item is 22 days late then, whatever
+    day the calendar is computed on."""
+    calendar = _calendar(new_community(), today=D(2026, 11, 1))
+    missing = _entry(calendar, "village-other", "2026Q3")
+    assert missing.status == Status.OVERDUE and missing.days_late == 22
+
+
+def test_a_notice_not_yet_on_the_board_does_not_count_yet():
+    village = new_community()
+    disclose(village, ["village-other"], "2026Q4", D(2026, 12, 20))
+    assert _entry(_calendar(village), "village-other", "2026Q4").status == Status.NOT_DUE
+    later = _calendar(village, today=D(2026, 12, 21))
+    assert _entry(later, "village-other", "2026Q4").disclosed_on == D(2026, 12, 20)
+
+
+def test_the_notices_source_reads_only_what_can_count_since_the_first_day():
+    village = new_community()
+    old = disclose(village, ["village-other"], "2025Q2", D(2025, 5, 1), slug="old")
+    early = disclose(village, ["village-other"], "2026Q3", D(2025, 12, 30), slug="early")
+    found = {d.page_id for d in notice_disclosures([village.pk], D(2026, 7, 1), TODAY, None)}
+    assert early.pk in found and old.pk not in found
+
+
+@pytest.mark.parametrize("few", [1, 2, 100])
+def test_many_communities_are_read_in_one_pass_by_their_townships_or_their_common_prefix(
+    monkeypatch, few
+):
+    """A district's calendars filter the notices by a few path prefixes, not one per community;
+    the result is the same whichever prefixes are used."""
+    village = new_community()
+    urban = new_community("urban", slug="calendar-urban")
+    disclose(village, ["village-other"], "2026Q3", D(2026, 10, 5))
+    disclose(urban, ["urban-other"], "2026Q3", D(2026, 10, 25))
+    monkeypatch.setattr(calendar_module, "FEW_PATHS", few)
+    everyone = calendars(CommunityPage.objects.all(), TODAY, district())
+    assert len(everyone) == CommunityPage.objects.count() > 2
+    assert _entry(everyone[village.pk], "village-other", "2026Q3").status == Status.ON_TIME
+    urban_other = _entry(everyone[urban.pk], "urban-other", "2026Q3")
+    assert urban_other.status == Status.LATE and urban_other.disclosed.community_id == urban.pk
+
+
+def test_the_notices_of_a_district_are_one_query(django_assert_num_queries):
+    ids = list(CommunityPage.objects.values_list("pk", flat=True))
+    # The communities' paths, the hidden subtrees, and the notices with their items.
+    with django_assert_num_queries(3):
+        found = notice_disclosures(ids, D(2026, 7, 1), TODAY, None)
+    assert found and {d.community_id for d in found} <= set(ids)

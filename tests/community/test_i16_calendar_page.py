@@ -152,3 +152,26 @@ def test_the_endpoint_does_not_count_a_restricted_notice(client):
     PageViewRestriction.objects.create(page=notice, restriction_type="login")
     data = client.get(f"/api/v3/communities/{village.pk}/disclosure/").json()
     assert all(e["notice"] is None for e in data["entries"])
+
+
+def test_an_urban_calendar_says_its_deadlines_are_the_districts_not_the_laws(client, yinxing):
+    html = client.get(_url(yinxing)).content.decode()
+    assert "城市居民委员会组织法要求及时公布；按季度公开是本区的做法" in html
+    assert "前公开（本区规定）" in html
+
+
+def test_a_village_calendar_has_no_such_note(client, xinghua):
+    html = client.get(_url(xinghua)).content.decode()
+    assert "本区的做法" not in html and "（本区规定）" not in html
+
+
+def test_a_notice_with_a_chinese_slug_is_linked_as_its_page_is(client):
+    village = new_community(slug="日历村", joined=datetime.date(2020, 1, 1))
+    today = datetime.date.today()
+    notice = disclose(village, ["village-decisions"], period_of(today, QUARTER).code, today,
+                      slug="第四季度决定公开")  # fmt: skip
+    assert "%E7%AC%AC" in notice.url
+    assert f'href="{notice.url}"' in client.get(_url(village)).content.decode()
+    data = client.get(f"/api/v3/communities/{village.pk}/disclosure/").json()
+    linked = next(e["notice"] for e in data["entries"] if e["notice"])
+    assert linked == {"id": notice.pk, "title": notice.title, "url": notice.url}

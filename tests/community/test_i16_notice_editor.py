@@ -136,3 +136,59 @@ def test_the_preview_of_a_new_notice_still_works(client, committee_xinghua, xing
     response = client.post(url, data)
     assert response.json() == {"is_valid": True, "is_available": True}
     assert client.get(url).status_code == 200
+
+
+def test_a_seven_day_low_income_notice_names_no_item(client, committee_xinghua, xinghua):
+    """政务公开 (a 低保 公示 of seven days) follows its own rules when it names no item."""
+    data = _form([], category="government", days=7)
+    response = _add(client, committee_xinghua, xinghua, data)
+    assert response.status_code == 302, _errors(response)
+    notice = NoticePage.objects.descendant_of(xinghua).get(slug="new-notice")
+    assert notice.live and notice.disclosure_item_keys == []
+
+
+def test_a_government_notice_naming_an_item_keeps_the_fifteen_days(
+    client, committee_xinghua, xinghua
+):
+    data = _form(["village-assistance"], category="government", days=7)
+    errors = _errors(_add(client, committee_xinghua, xinghua, data))
+    assert "公示期至少15天，现为7天" in errors and "第三十五条" in errors
+
+
+def _late(items=("village-other",), **extra):
+    """A notice whose 公示期 began twenty days ago and ended yesterday: twenty days on paper."""
+    today = timezone.localdate()
+    return _form(
+        list(items),
+        display_from=(today - datetime.timedelta(days=20)).isoformat(),
+        display_until=(today - datetime.timedelta(days=1)).isoformat(),
+        **extra,
+    )
+
+
+def test_publishing_a_notice_whose_period_is_over_is_refused(client, committee_xinghua, xinghua):
+    errors = _errors(_add(client, committee_xinghua, xinghua, _late()))
+    until = timezone.localdate() + datetime.timedelta(days=14)
+    assert "公示期自发布之日起至少15天" in errors and "只剩0天" in errors
+    assert f"{until:%Y-%m-%d}" in errors and "不得少于十五日" in errors
+    assert not NoticePage.objects.descendant_of(xinghua).filter(slug="new-notice").exists()
+
+
+def test_such_a_notice_may_still_be_saved_as_a_draft(client, committee_xinghua, xinghua):
+    data = _late()
+    data.pop("action-publish")
+    response = _add(client, committee_xinghua, xinghua, data)
+    assert response.status_code == 302, _errors(response)
+    assert not NoticePage.objects.descendant_of(xinghua).get(slug="new-notice").live
+
+
+def test_publishing_it_from_the_editor_later_is_refused_on_the_field(
+    client, committee_xinghua, xinghua
+):
+    data = _late()
+    data.pop("action-publish")
+    _add(client, committee_xinghua, xinghua, data)
+    notice = NoticePage.objects.descendant_of(xinghua).get(slug="new-notice")
+    response = client.post(f"/admin/pages/{notice.pk}/edit/", _late())
+    assert "公示期自发布之日起至少15天" in _errors(response)
+    assert not NoticePage.objects.get(pk=notice.pk).live

@@ -22,11 +22,16 @@ TODAY = timezone.localdate()
 
 
 def _notice(board, slug, start, days, **fields):
+    display_from = TODAY + datetime.timedelta(days=start)
     notice = NoticePage(
         title=fields.pop("title", slug),
         slug=slug,
-        display_from=TODAY + datetime.timedelta(days=start),
+        display_from=display_from,
         display_until=TODAY + datetime.timedelta(days=start + days) if days is not None else None,
+        # Put up on its first day: a notice first published today must still have fifteen days.
+        first_published_at=timezone.make_aware(
+            datetime.datetime.combine(min(display_from, TODAY), datetime.time(9))
+        ),
         **fields,
     )
     board.add_child(instance=notice)

@@ -187,6 +187,7 @@ def test_the_notice_board_moves_a_notice_to_past_at_midnight(client, monkeypatch
         slug="last-day",
         display_from=today - datetime.timedelta(days=14),
         display_until=today,
+        first_published_at=timezone.now() - datetime.timedelta(days=14),  # put up on its first day
     )
     index.add_child(instance=notice)
     notice.save_revision().publish()
