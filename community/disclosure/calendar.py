@@ -327,6 +327,7 @@ def calendars(
     by_key = {item.key: item for item in items}
 
     result = {}
+    spans: dict[tuple, list[DisclosurePeriod]] = {}  # communities tracked from the same day share
     for community in communities:
         start = tracked_from(community, settings)
         calendar = CommunityCalendar(community, tracked_from=start)
@@ -345,7 +346,10 @@ def calendars(
                     if d.disclosed_on >= start
                 ]
                 continue
-            for period in periods_between(start, today, kind):
+            span = spans.get((start, kind))
+            if span is None:
+                span = spans[(start, kind)] = list(periods_between(start, today, kind))
+            for period in span:
                 due = due_on(period, settings)
                 match = next((d for d in done if _fulfils(d, period)), None)
                 calendar.entries.append(
