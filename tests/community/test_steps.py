@@ -252,7 +252,9 @@ COVENANT, DECISION, DELIBERATION = (
     ],
 )  # fmt: skip
 def test_each_purpose_keeps_its_rules(vote, covenant, decision, deliberation):
-    found = {p: refused(dataclasses.replace(vote, purpose=p)) for p in (COVENANT, DECISION, DELIBERATION)}
+    found = {
+        p: refused(dataclasses.replace(vote, purpose=p)) for p in (COVENANT, DECISION, DELIBERATION)
+    }
     assert found == {COVENANT: covenant, DECISION: decision, DELIBERATION: deliberation}
 
 
