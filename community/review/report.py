@@ -16,6 +16,8 @@ from community.permissions import policy_for
 from community.review import disclosures, figures
 from community.review.charts import bar_chart
 
+MAX_PERIOD_DAYS = 5 * 366
+
 
 class PeriodForm(forms.Form):
     start = forms.DateField(label="开始日期", widget=DateInput())
@@ -33,8 +35,15 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
             raise forms.ValidationError("开始日期不能晚于结束日期。")
+        # The report counts per month and per week: a period of centuries is a slip, and its last
+        # month would run past the calendar's end (year 9999).
+        if start and end and (end - start).days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError("统计期间最长五年，请缩短开始和结束日期之间的间隔。")
+        if (start and start.year < 2000) or (end and end.year > 2100):
+            raise forms.ValidationError("请填写2000年至2100年之间的日期。")
         return data
 
 
