@@ -31,6 +31,9 @@ def test_committee_publishes_a_notice_and_a_resident_reads_it(
         admin.get_by_role("textbox", name=re.compile("^标题")).fill(TITLE)
         admin.get_by_role("combobox", name=re.compile("^类别")).select_option(label="村务/居务公开")
         admin.get_by_role("textbox", name="摘要").fill(SUMMARY)
+        # The catalogue: what the notice discloses and for which period (community/disclosure/forms.py).
+        admin.get_by_role("checkbox", name="涉及本村村民利益、村民普遍关心的其他事项").check()
+        admin.get_by_role("combobox", name=re.compile("^公开期间")).select_option(index=1)
         # From yesterday, so the notice is current whatever the server's time zone.
         start = admin.get_by_role("textbox", name=re.compile("^公示开始"))
         start.fill(str(today - datetime.timedelta(days=1)))

@@ -73,6 +73,9 @@ def test_a_chinese_slug_page_answers_on_every_sub_route(
         admin.get_by_role("heading", level=1, name=re.compile("公示")).wait_for()
         admin.get_by_role("textbox", name=re.compile("^标题")).fill(TITLE)
         admin.get_by_role("textbox", name="摘要").fill(SUMMARY)
+        # The catalogue: what the notice discloses and for which period (community/disclosure/forms.py).
+        admin.get_by_role("checkbox", name="涉及本村村民利益、村民普遍关心的其他事项").check()
+        admin.get_by_role("combobox", name=re.compile("^公开期间")).select_option(index=1)
         _publish(admin)
         admin.get_by_text(f"页面'{TITLE}'已创建并发布。").wait_for()
         # The editor of the published page offers the print view and the QR downloads.
