@@ -16,7 +16,7 @@ from community.permissions import policy_for
 from community.review import disclosures, figures
 from community.review.charts import bar_chart
 
-MAX_PERIOD_DAYS = 5 * 366
+MAX_PERIOD_DAYS = 10 * 366
 
 
 class PeriodForm(forms.Form):
@@ -41,7 +41,7 @@ class PeriodForm(forms.Form):
         # The report counts per month and per week: a period of centuries is a slip, and its last
         # month would run past the calendar's end (year 9999).
         if start and end and (end - start).days > MAX_PERIOD_DAYS:
-            raise forms.ValidationError("统计期间最长五年，请缩短开始和结束日期之间的间隔。")
+            raise forms.ValidationError("统计期间最长十年，请缩短开始和结束日期之间的间隔。")
         if (start and start.year < 2000) or (end and end.year > 2100):
             raise forms.ValidationError("请填写2000年至2100年之间的日期。")
         return data
