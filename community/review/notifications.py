@@ -19,7 +19,8 @@ from community.models import CovenantRevision, Notification, Role, Stage
 Kind = Notification.Kind
 
 
-def _members(kind: str, page_id: int):
+def members(kind: str, page_id: int):
+    """The active users holding a role of `kind` on this page (a community or a township)."""
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__role__kind=kind, groups__role__page_id=page_id)
@@ -61,11 +62,6 @@ def note_url(note: Notification) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (note.link or reverse("review_inbox"))
 
 
-def members(kind: str, page_id: int):
-    """The active users holding a role of `kind` on this page (a community or a township)."""
-    return _members(kind, page_id)
-
-
 def notify_users(users, kind: str, message: str, *, event_key: str, link: str = "") -> list:
     """Tell each user once about the event `event_key` (idempotent: a second call with the same
     key creates nothing), and mail those with an address after the transaction commits."""
@@ -100,10 +96,10 @@ def _email(notification_ids: list[int]) -> None:
 def notify(revision: CovenantRevision, kind: str, event_history_id: int) -> list[Notification]:
     """Create the event's notifications (once) and mail those whose recipient has an address."""
     if kind == Kind.DRAFT_RETURNED:
-        recipients = _members(Role.Kind.COMMITTEE, revision.community_id)
+        recipients = members(Role.Kind.COMMITTEE, revision.community_id)
     else:
         township_id = revision.community.get_parent().pk
-        recipients = _members(Role.Kind.REVIEWER, township_id)
+        recipients = members(Role.Kind.REVIEWER, township_id)
     message = _message(kind, revision)
     created = []
     for user in recipients:
