@@ -10,6 +10,7 @@ from community.models.experience import (
 )
 from community.models.notice import NoticeIndexPage, NoticePage
 from community.models.notification import Notification
+from community.models.opinion import ArticleNote, CommentWindow, Opinion
 from community.models.register import CommunityRegister, RegisterGroup
 from community.models.revision import CovenantRevision, Stage
 from community.models.role import Role
@@ -27,6 +28,8 @@ from community.models.tree import (
 )
 
 __all__ = [
+    "ArticleNote",
+    "CommentWindow",
     "CommunityPage",
     "CommunityPageQuerySet",
     "CommunityRegister",
@@ -46,6 +49,7 @@ __all__ = [
     "NoticeIndexPage",
     "NoticePage",
     "Notification",
+    "Opinion",
     "RegisterGroup",
     "Role",
     "Stage",

@@ -187,3 +187,6 @@ def register() -> None:
         scope="supervision_report_communities",
     )
     history_registry.register("community.FinanceSignOff", title_path="notice.title")
+    history_registry.register("community.CommentWindow", title_path="revision.covenant.title")
+    history_registry.register("community.Opinion", title_path="revision.covenant.title")
+    history_registry.register("community.ArticleNote", title_path="revision.covenant.title")
