@@ -19,7 +19,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db.models import BigIntegerField, CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.static import was_modified_since
@@ -106,7 +112,9 @@ def _owner(name: str) -> Model | None:
 def serve_media(request, path: str) -> HttpResponse:
     """`MEDIA_URL<path>`: an uploaded file, if the caller may fetch its image or document; 404
     otherwise, and for any file that is neither. With MEDIA_ACCEL_REDIRECT set, the web server
-    sends the bytes (X-Accel-Redirect); MEDIA_ROOT itself must never be exposed (docs/deployment.md)."""
+    sends the bytes (X-Accel-Redirect); MEDIA_ROOT itself must never be exposed (docs/deployment.md).
+    On an object store (MEDIA_STORAGE_URL) the bytes are streamed from the private bucket, or with
+    MEDIA_PRESIGNED_SECONDS the caller is redirected to a presigned URL, after the same check."""
     name = posixpath.normpath(path).lstrip("/")
     if name != path or name.startswith(".."):
         raise Http404
@@ -116,6 +124,11 @@ def serve_media(request, path: str) -> HttpResponse:
     modified = default_storage.get_modified_time(name).timestamp()
     if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
         response = HttpResponseNotModified()
+    elif settings.MEDIA_PRESIGNED_SECONDS and hasattr(default_storage, "presigned_url"):
+        # The object store's private bucket, for this caller, for a few seconds (cms/storage_s3.py).
+        response = HttpResponseRedirect(
+            default_storage.presigned_url(name, settings.MEDIA_PRESIGNED_SECONDS)
+        )
     elif prefix := getattr(settings, "MEDIA_ACCEL_REDIRECT", ""):
         response = HttpResponse(
             content_type=mimetypes.guess_type(name)[0] or "application/octet-stream"

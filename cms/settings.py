@@ -7,6 +7,7 @@ switches to production defaults: DEBUG off, and a ``SECRET_KEY`` is then require
 
 import datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -131,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.storage.StoreErrorMiddleware",  # a file the store cannot give back: 503, not 500
     "community.admin_scope.AdminScopeMiddleware",  # a page outside the user's scope: 404
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -180,8 +182,42 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
+
+def _media_storage(url: str) -> dict:
+    """STORAGES["default"] for MEDIA_STORAGE_URL: ``s3://[KEY:SECRET@]bucket[/prefix]?endpoint_url=…
+    &region=…&addressing_style=path|virtual`` (credentials percent-encoded, or from
+    AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); empty: files under MEDIA_ROOT (docs/deployment.md)."""
+    if not url:
+        return {"BACKEND": "cms.storage.MediaFileSystemStorage"}
+    parts = urlsplit(url)
+    bucket = parts.netloc.rpartition("@")[2]
+    query = dict(parse_qsl(parts.query))
+    names = {"endpoint_url", "region", "addressing_style", "connect_timeout", "read_timeout"}
+    if parts.scheme != "s3" or not bucket or set(query) - names:
+        raise ImproperlyConfigured(
+            f"MEDIA_STORAGE_URL must be s3://bucket[/prefix]?{'&'.join(sorted(names))}"
+        )
+    options = {"bucket_name": bucket, "location": parts.path.strip("/")}
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    if "region" in query:
+        options["region_name"] = query.pop("region")
+    for name in ("connect_timeout", "read_timeout"):
+        if name in query:
+            options[name] = float(query.pop(name))
+    return {"BACKEND": "cms.storage_s3.MediaS3Storage", "OPTIONS": {**options, **query}}
+
+
+# Images, documents and renditions: MEDIA_ROOT, or an S3-compatible object store (cms/storage_s3.py).
+MEDIA_STORAGE_URL = env.str("MEDIA_STORAGE_URL", default="")
+# With the object store: 0 streams each permitted file through the app; N > 0 redirects, after the
+# access check, to a presigned URL of the bucket valid N seconds (the browser must reach the store,
+# and CSP_MEDIA_ORIGINS must name it).
+MEDIA_PRESIGNED_SECONDS = env.int("MEDIA_PRESIGNED_SECONDS", default=0)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage(MEDIA_STORAGE_URL),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -274,6 +310,9 @@ WAGTAIL_WORKFLOW_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "xls"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Upload forms that write the file while validating: a store that refuses it is a field error.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.DocumentForm"
 # Uploaded files are served only through the checks of cms/media_access.py (docs/deployment.md):
 # documents by Wagtail's serve view, whatever the storage, and MEDIA_URL by our own view. With
 # MEDIA_ACCEL_REDIRECT (e.g. "/protected-media/", an nginx `internal` location aliasing MEDIA_ROOT)
