@@ -9,12 +9,14 @@ redirect issued only after the check; a store out of reach is a Chinese message 
 """
 
 import io
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import boto3
@@ -31,6 +33,7 @@ from cms.storage import MESSAGES, UNREACHABLE
 from community.models import NoticeIndexPage, NoticePage, Role
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_GROUPS = {
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
@@ -287,3 +290,23 @@ def test_a_file_the_store_cannot_give_back_is_a_503_not_a_500(
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "文件存储暂时连不上" in response.content.decode()
+
+
+def test_the_environment_variable_switches_the_default_storage_in_a_fresh_process():
+    probe = (
+        "import django; django.setup(); from django.core.files.storage import storages; "
+        "s = storages['default']; print(type(s).__name__, getattr(s, 'bucket_name', '-'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MEDIA_STORAGE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "cms.settings"
+    plain = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert plain.stdout.split() == ["MediaFileSystemStorage", "-"], plain.stderr
+    env["MEDIA_STORAGE_URL"] = (
+        "s3://gongzhi-media?endpoint_url=http://127.0.0.1:9&region=cn-north-1"
+    )
+    s3 = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert s3.stdout.split() == ["MediaS3Storage", "gongzhi-media"], s3.stderr
