@@ -179,6 +179,14 @@ def _comment_draft(revision: CovenantRevision) -> Revision | None:
     return draft
 
 
+def _decide(opinion: Opinion, demo: Demo, committee, when: datetime.datetime) -> None:
+    opinion.moderated_by, opinion.moderated_at = committee, when
+    if demo.reject:
+        opinion.status, opinion.reject_reason = Opinion.Status.REJECTED, demo.reject
+    else:
+        opinion.status = Opinion.Status.APPROVED
+
+
 @transaction.atomic
 def seed_opinions() -> None:
     revision = (
@@ -208,7 +216,7 @@ def seed_opinions() -> None:
             opened_by=committee,
         ),
         committee,
-        "草案征求意见",
+        "开始征求意见（征求意见稿）",
         _at(opens - datetime.timedelta(days=1), 17),
     )
     labels = {a.id: a.label for a in draft.as_object().articles()}
@@ -217,37 +225,35 @@ def seed_opinions() -> None:
         received = opens + datetime.timedelta(days=demo.day)
         offline = demo.source != S.ONLINE
         entered = _at(received + datetime.timedelta(days=1 if offline else 0), 9 + n % 10)
-        opinion = _save(
-            Opinion(
-                revision=revision,
-                community=revision.community,
-                draft=draft,
-                article_id=demo.article,
-                article_label=labels.get(demo.article, ""),
-                text=demo.text,
-                source=demo.source,
-                received_on=received,
-                received_at=entered,
-                entered_by=committee if offline else None,
-                name=demo.name,
-                mobile=demo.mobile,
-                consent=bool(demo.name or demo.mobile),
-            ),
-            committee if offline else None,
-            f"代录线下意见（{S(demo.source).label}）" if offline else "收到网上意见",
-            entered,
+        opinion = Opinion(
+            revision=revision,
+            community=revision.community,
+            draft=draft,
+            article_id=demo.article,
+            article_label=labels.get(demo.article, ""),
+            text=demo.text,
+            source=demo.source,
+            received_on=received,
+            received_at=entered,
+            entered_by=committee if offline else None,
+            name=demo.name,
+            mobile=demo.mobile,
+            consent=bool(demo.name or demo.mobile),
         )
-        moderated = entered + datetime.timedelta(days=1)
-        if demo.public_text:
-            opinion.public_text = demo.public_text
-            _save(opinion, committee, "删去意见中的个人信息后公开", moderated)
-        opinion.moderated_by, opinion.moderated_at = committee, moderated
+        if offline:  # entered and decided at once, as the committee's offline form does
+            _decide(opinion, demo, committee, entered)
+            _save(opinion, committee, f"代录意见（{S(demo.source).label}）", entered)
+        else:
+            _save(opinion, None, "居民网上提交意见", entered)
+            moderated = entered + datetime.timedelta(days=1)
+            if demo.public_text:
+                opinion.public_text = demo.public_text
+                _save(opinion, committee, "删改公开的意见内容", moderated)
+            _decide(opinion, demo, committee, moderated)
+            reason = f"不予公开：{R(demo.reject).label}" if demo.reject else "审核通过，公开"
+            _save(opinion, committee, reason, moderated)
         if demo.reject:
-            opinion.status, opinion.reject_reason = Opinion.Status.REJECTED, demo.reject
-            _save(opinion, committee, f"不予公开：{R(demo.reject).label}", moderated)
             continue
-        opinion.status = Opinion.Status.APPROVED
-        _save(opinion, committee, "审核通过，公开", moderated)
         when = _at(answered_on, 9 + n % 8)
         opinion.answer, opinion.answer_reason, opinion.adopted_in = (
             demo.answer,
@@ -257,19 +263,19 @@ def seed_opinions() -> None:
         opinion.answered_by, opinion.answered_at = committee, when
         _save(opinion, committee, f"答复：{A(demo.answer).label}", when)
     article_id, text = NOTE
-    submitted = revision.draft_revision.as_object()
+    labels_now = {a.id: a.label for a in revision.draft_revision.as_object().articles()}
     note = _save(
         ArticleNote(
             revision=revision,
             community=revision.community,
             draft=revision.draft_revision,
             article_id=article_id,
-            article_label={a.id: a.label for a in submitted.articles()}.get(article_id, ""),
+            article_label=labels_now.get(article_id, ""),
             text=text,
             author=reviewer,
         ),
         reviewer,
-        "逐条审查意见",
+        f"逐条审查意见（{labels_now.get(article_id, '草案整体')}）",
         _at(revision.reviewed_on, 10),
     )
     ArticleNote.objects.filter(pk=note.pk).update(
