@@ -1,4 +1,5 @@
-"""Demo covenants: 杏花村村规民约 (two adopted versions and a 2026 revision awaiting the vote),
+"""Demo covenants: 杏花村村规民约 (two adopted versions and a 2026 revision awaiting the vote, whose
+征求意见稿 residents commented on: community/demo_opinions.py),
 石桥村村规民约 (2021, judged by the 2018 text; 2026, by the 2025 text) and 银杏社区居民公约 (2020 and
 2024 by 居民小组 representatives; 2026 by an authorised 居民代表会议; articles without chapters). Entered through the
 transitions, as a committee would, so the demo obeys every rule it shows."""
@@ -66,10 +67,30 @@ XH_2023 = [
     ch("xh-c5", "附则", a("xh-10", "本村规民约自村民会议通过之日起施行，由村民委员会负责解释。")),
 ]  # fmt: skip
 
-XH_2026_DRAFT = [
-    *XH_2023[:3],
+# 征求意见稿: the draft residents commented on (community/demo_opinions.py); the draft submitted
+# for review below took up the opinions adopted (第五条's tables and 彩礼, 第七条, 第十一条, 第十二条).
+XH_2026_COMMENT_DRAFT = [
+    *XH_2023[:2],
+    ch("xh-c3", "村风民俗",
+       a("xh-5", "红白喜事从简办理，婚事宴席不超过十桌，彩礼不超过三万元，丧事不搞封建迷信活动。"),
+       a("xh-7", "孝敬父母，赡养老人，子女应当定期看望独居老人。")),
     ch("xh-c4", "环境卫生",
-       a("xh-8", "各户门前实行“三包”，保持房前屋后整洁。"),
+       a("xh-8", "各户门前实行“三包”，保持房前屋后整洁，不得占道堆放柴草、建材和晾晒农作物。"),
+       a("xh-9", "不得在河道、沟渠倾倒垃圾和污水。"),
+       a("xh-11", "生活垃圾分类投放，厨余垃圾每日早晚定时收运。"),
+       a("xh-6", "倡导文明祭扫，不在山林焚烧纸钱、燃放鞭炮。"),
+       a("xh-12", "文明养犬，出户拴绳。")),
+    ch("xh-c6", "关爱互助", a("xh-13", "村民积分可兑换生活用品。")),
+    XH_2023[4],
+]  # fmt: skip
+
+XH_2026_DRAFT = [
+    *XH_2023[:2],
+    ch("xh-c3", "村风民俗",
+       a("xh-5", "红白喜事从简办理，婚事宴席不超过十五桌，倡导不要或少要彩礼，丧事不搞封建迷信活动。"),
+       a("xh-7", "孝敬父母，赡养老人，子女应当定期看望独居老人。")),
+    ch("xh-c4", "环境卫生",
+       a("xh-8", "各户门前实行“三包”，保持房前屋后整洁，不得占道堆放柴草、建材。"),
        a("xh-9", "不得在河道、沟渠倾倒垃圾和污水。"),
        a("xh-11", "生活垃圾分类投放，厨余垃圾每日早晚定时收运。"),
        a("xh-6", "倡导文明祭扫，不在山林焚烧纸钱、燃放鞭炮。"),
@@ -195,6 +216,7 @@ def seed_covenants() -> None:
             revision, committee, received=64, summary="村民反映散养犬只伤人，建议推行积分制。"
         )
         t.begin_drafting(revision, committee)
+        save_draft(covenant, committee, XH_2026_COMMENT_DRAFT)  # put out for comment
         save_draft(covenant, committee, XH_2026_DRAFT)
         t.submit_for_review(revision, committee, submitted_on=D(2026, 10, 20))
         t.review(

@@ -15,6 +15,7 @@ from community.demo_covenants import seed_covenants
 from community.demo_disclosure import seed_disclosure
 from community.demo_evaluation import seed_evaluations
 from community.demo_notices import seed_experiences, seed_notices
+from community.demo_opinions import seed_opinions
 from community.demo_supervision import seed_supervision, seed_supervision_members
 from community.roles import sync_roles
 from consultation.demo import seed_consultations, seed_forms
@@ -59,6 +60,7 @@ def seed() -> list[DemoLogin]:
     logins = seed_users()
     seed_supervision_members()
     seed_covenants()
+    seed_opinions()
     seed_consultations()
     seed_forms()
     seed_notices()
