@@ -298,7 +298,7 @@ FEEDBACK_OVERDUE_DAYS = 30
 # Accepted form answers per form and client address in one window: (answers, seconds), "60/3600"
 # from the environment. A village answers from behind one carrier address (40 residents in an hour
 # at a meeting); a script sending hundreds is stopped at 60. Refused answers do not count
-# (consultation/ratelimit.py; docs/consultations.md).
+# (cms/ratelimit.py; docs/consultations.md).
 _rate = env.str("FORM_RATE_LIMIT", default="60/3600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
 # Form field types offered to committees beyond those that fit residents: "hidden" (隐藏字段) and
