@@ -66,6 +66,7 @@ PAGE_CACHE_EXCLUDE = ("/admin/", "/documents/")
 # Saving or deleting any of these changes what some public page or API response shows.
 PAGE_CACHE_INVALIDATED_BY = [
     "community.CovenantRevision",
+    "community.CommentWindow",  # a covenant's link to its draft open for comment, and its dates
     "community.DisclosureItem",  # the disclosure calendar's items
     "community.DistrictSettings",  # its deadlines and start date
     "consultation.Deliberation",
