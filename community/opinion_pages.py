@@ -203,9 +203,12 @@ def draft_page(covenant: CovenantPage, request) -> TemplateResponse:
 def _form_context(covenant, request, window, article_id: str) -> tuple[dict, int]:
     """The form page's context, and its status (404 for an article not in the draft)."""
     context = _context(covenant, request, window)
+    context["post_url"] = reverse("covenant_opinion", args=(covenant.pk,))
+    if not context["window_opened"]:  # nothing of the draft before its window opens
+        context["article"] = None
+        return context, 200
     articles = {a.id: a for a in draft_text(window).articles()}
     context["article"] = articles.get(article_id)
-    context["post_url"] = reverse("covenant_opinion", args=(covenant.pk,))
     if article_id and article_id not in articles:
         context["unknown_article"] = UNKNOWN_ARTICLE
         return context, 404

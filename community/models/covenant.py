@@ -322,6 +322,7 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         context["text_key"] = SimpleLazyObject(lambda: text().text_cache_key())
         # the draft open for comment, if any: one query, asked only by a template that shows it
         context["comment_window"] = SimpleLazyObject(self.comment_window)
+        context["today"] = timezone.localdate()
         return context
 
     def comment_window(self, *, with_draft: bool = False) -> CommentWindow | None:
