@@ -385,12 +385,14 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
 
     @path("draft/", name="draft")
     def draft_view(self, request):
+        # opinion_pages imports the models this one is part of: imported once they are loaded
         from community.opinion_pages import draft_page
 
         return draft_page(self, request)
 
     @path("draft/opinion/", name="draft_opinion")
     def draft_opinion_view(self, request):
+        # opinion_pages imports the models this one is part of: imported once they are loaded
         from community.opinion_pages import opinion_page
 
         return opinion_page(self, request)
@@ -398,12 +400,14 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
     @path("draft/report/", name="draft_report")
     def draft_report_view(self, request):
         """意见采纳情况说明: every published opinion, article by article, and its answer."""
+        # opinion_pages imports the models this one is part of: imported once they are loaded
         from community.opinion_pages import report_page
 
         return report_page(self, request)
 
     @path("draft/report/print/", name="draft_report_print")
     def draft_report_print_view(self, request):
+        # opinion_pages imports the models this one is part of: imported once they are loaded
         from community.opinion_pages import report_page
 
         return report_page(self, request, printing=True)
