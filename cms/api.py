@@ -1,9 +1,14 @@
 """What every router of our headless API shares: ids that cannot overflow the database, and the
 problem responses (Wagtail's problem+json or our own `detail`/`errors`), so each endpoint
-declares the same error shapes in OpenAPI."""
+declares the same error shapes in OpenAPI; and the guard every endpoint that takes a resident's
+words puts first (`answers_only`: JSON only, no post from another site's page)."""
 
+import functools
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
@@ -28,6 +33,43 @@ class ProblemSchema(Schema):
 
 # 400: a parameter refused before any handler runs (cms/input_guard.py: NUL, out-of-range ids).
 PROBLEMS = {400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema}
+
+
+def _bare_problem(status: int, title: str, detail: str) -> JsonResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+def cross_site(request: HttpRequest) -> bool:
+    """Whether a browser sent this from a page of another site that ANSWER_ALLOWED_ORIGINS does
+    not name. A browser says so in Sec-Fetch-Site, or at least in Origin; a mini-program or any
+    other client that is no browser sends neither, and is not a page another site can borrow."""
+    origin = request.headers.get("Origin")
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if origin is None and fetch_site is None:
+        return False
+    if origin is not None and origin in settings.ANSWER_ALLOWED_ORIGINS:
+        return False
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    return urlsplit(origin).netloc != request.get_host()
+
+
+def answers_only(view):
+    """An endpoint that takes a resident's words (a form's answers, a query, an opinion) takes
+    JSON from the site itself, an allowed origin, or a client that is no browser, checked before
+    the body is read: a text/plain post is what a page on another site may send without asking
+    (no CORS preflight), so it is never taken for an answer."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.content_type != "application/json":
+            return _bare_problem(415, "Unsupported Media Type", "请以 application/json 提交。")
+        if cross_site(request):
+            return _bare_problem(403, "Forbidden", "不接受其他网站页面代为提交的答复。")
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 # A parameter or body the API's validation refused (422): Wagtail's problem+json, each error with

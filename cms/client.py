@@ -1,5 +1,5 @@
 """Who the client is: the address the outermost trusted proxy saw. Used by the form rate limit
-(consultation/ratelimit.py) and login throttling (cms/logins.py, AXES_CLIENT_IP_CALLABLE)."""
+(cms/ratelimit.py) and login throttling (cms/logins.py, AXES_CLIENT_IP_CALLABLE)."""
 
 from django.conf import settings
 

@@ -67,6 +67,7 @@ PAGE_CACHE_EXCLUDE = ("/admin/", "/documents/")
 # Saving or deleting any of these changes what some public page or API response shows.
 PAGE_CACHE_INVALIDATED_BY = [
     "community.CovenantRevision",
+    "community.CommentWindow",  # a covenant's link to its draft open for comment, and its dates
     "community.DisclosureItem",  # the disclosure calendar's items
     "community.DistrictSettings",  # its deadlines and start date
     "consultation.Deliberation",
@@ -337,7 +338,7 @@ FEEDBACK_OVERDUE_DAYS = 30
 # Accepted form answers per form and client address in one window: (answers, seconds), "60/3600"
 # from the environment. A village answers from behind one carrier address (40 residents in an hour
 # at a meeting); a script sending hundreds is stopped at 60. Refused answers do not count
-# (consultation/ratelimit.py; docs/consultations.md).
+# (cms/ratelimit.py; docs/consultations.md).
 _rate = env.str("FORM_RATE_LIMIT", default="60/3600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
 # Form field types offered to committees beyond those that fit residents: "hidden" (隐藏字段) and

@@ -1,25 +1,33 @@
 """Covenant endpoints of the headless API (Wagtail API v3, django-ninja): adopted versions and the
-clause-level diff between two of them; and a community's disclosure calendar. Anonymous callers
+clause-level diff between two of them; a draft's public opinions and answers, and sending one
+(community.opinion_intake, as the draft page does); and a community's disclosure calendar. Anonymous callers
 see covenants and communities a resident can reach only (cms.visibility: live, public, under no
 unpublished or restricted page); the calendar counts public notices only."""
 
 import datetime
+from dataclasses import asdict
+from http import HTTPStatus
 
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
-from pydantic import Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
-from cms.api import MAX_ID, PROBLEMS, PageId
+from cms.api import MAX_ID, PROBLEMS, PageId, ProblemSchema, answers_only
+from cms.ratelimit import client_key
 from cms.visibility import reachable
 from community.diff import ArticleChange
 from community.disclosure.calendar import calendar_for
 from community.disclosure.views import calendar_title
 from community.models import CommunityPage, CovenantPage
+from community.models.opinion import NAME_MAX, OPINION_MAX, Opinion
 from community.models.revision import VersionStatus
 from community.models.vote import VOTE_FIELDS, VoteRecord
+from community.opinion_intake import Received, receive
+from community.opinion_pages import draft_view, has_opened
 
 router = Router(tags=["covenants"])
 
@@ -211,6 +219,180 @@ def diff(request: HttpRequest, page_id: PageId, query: Query[DiffQuery]):
         "summary": result.summary,
         "changes": [_change(c) for c in result.changes],
     }
+
+
+# A draft open for comment (docs/covenants.md, 草案征求意见): its public opinions and answers, and
+# sending one. Never a name, a mobile number, the original of a redacted opinion, an opinion
+# awaiting moderation or not published, nor anything before the window opens.
+
+
+class OpinionAnswerSchema(Schema):
+    answer: str = Field(description="adopted | partly | not_adopted | explained")
+    label: str = Field(description="采纳 | 部分采纳 | 不采纳 | 已说明")
+    reason: str
+    adopted_in: str = Field(description="of adopted/partly: the block id of the draft's article")
+    adopted_in_label: str = Field(description="that article's number in the draft (第几条)")
+
+
+class PublicOpinionSchema(Schema):
+    id: int
+    article_id: str = Field(description="the article's block id; empty for the whole draft")
+    article_label: str = Field(description="its number in the draft; else the recorded one")
+    in_draft: bool = Field(description="whether the article is still in the draft")
+    text: str = Field(description="as published (personal data removed by the committee)")
+    source: str = Field(description="online | paper | meeting | visit | box")
+    source_label: str
+    received_on: datetime.date
+    answer: OpinionAnswerSchema | None
+
+
+class RejectedCountSchema(Schema):
+    reason: str
+    count: int
+
+
+class OpinionsSchema(Schema):
+    covenant: int
+    revision: int
+    opens_on: datetime.date
+    closes_on: datetime.date
+    is_open: bool
+    allow_anonymous: bool
+    count: int
+    items: list[PublicOpinionSchema]
+    not_published: list[RejectedCountSchema] = Field(
+        description="opinions not published, by reason"
+    )
+
+
+class OpinionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    article_id: str = Field("", description="the article's block id (from numbered_text or the "
+                            "draft page); empty for an opinion on the whole draft")  # fmt: skip
+    text: str = Field(description=f"the opinion, at most {OPINION_MAX} characters")
+    name: str = Field("", description=f"at most {NAME_MAX} characters; never published")
+    mobile: str = Field("", description="11-digit mobile; never published")
+    consent: bool = Field(False, description="required (true) when a name or mobile is given")
+    website: str = Field("", description="honeypot: leave empty")
+
+
+class OpinionCreated(Schema):
+    id: int
+    status: str = Field(description="pending (published after moderation) | approved (public)")
+    message: str
+
+
+def _commented(page_id: int):
+    covenant = _covenant(page_id)
+    window = covenant.comment_window(with_draft=True)
+    if window is None:
+        raise Http404("这份公约没有征求意见的草案。")
+    return covenant, window
+
+
+def _opinion(opinion, label_of: dict) -> dict:
+    answer = None
+    if opinion.answer:
+        answer = {
+            "answer": opinion.answer,
+            "label": opinion.get_answer_display(),
+            "reason": opinion.answer_reason,
+            "adopted_in": opinion.adopted_in,
+            "adopted_in_label": label_of.get(opinion.adopted_in, ""),
+        }
+    return {
+        "id": opinion.pk,
+        "article_id": opinion.article_id,
+        "article_label": label_of.get(opinion.article_id, opinion.article_label),
+        "in_draft": not opinion.article_id or opinion.article_id in label_of,
+        "text": opinion.shown_text,
+        "source": opinion.source,
+        "source_label": opinion.get_source_display(),
+        "received_on": opinion.received_on,
+        "answer": answer,
+    }
+
+
+@router.get(
+    "/{page_id}/opinions/",
+    response={200: OpinionsSchema, **PROBLEMS},
+    url_name="covenant_opinions",
+    summary="A draft's published opinions and answers (草案意见及答复), without who sent them",
+    operation_id="covenants_opinions",
+)
+def opinions(request: HttpRequest, page_id: PageId):
+    covenant, window = _commented(page_id)
+    items, rejected = [], []
+    if has_opened(window):
+        view = draft_view(covenant, window)
+        label_of = {a.article.id: a.article.label for a in view.articles}
+        items = [_opinion(o, label_of) for o in view.opinions]
+        rejected = view.rejected
+    by_label = dict(Opinion.RejectReason.choices)
+    value_of = {label: value for value, label in by_label.items()}
+    return {
+        "covenant": covenant.pk,
+        "revision": window.revision_id,
+        "opens_on": window.opens_on,
+        "closes_on": window.closes_on,
+        "is_open": window.is_open(),
+        "allow_anonymous": window.allow_anonymous,
+        "count": len(items),
+        "items": items,
+        "not_published": [{"reason": value_of[label], "count": n} for label, n in rejected],
+    }
+
+
+def _problem(status: int, detail: str, **extra) -> JsonResponse:
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+            "detail": detail, **extra}  # fmt: skip
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+@router.post(
+    "/{page_id}/opinions/",
+    response={
+        201: OpinionCreated,
+        400: ProblemSchema,
+        403: ProblemSchema,
+        404: ProblemSchema,
+        409: ProblemSchema,
+        415: ProblemSchema,
+        422: ProblemSchema,
+        429: ProblemSchema,
+    },
+    url_name="covenant_opinion_create",
+    summary="Send an opinion on a draft article (对草案提意见)",
+    description="JSON only (415 otherwise). 409 `closed` outside the comment window; 422 per "
+    "field (`unknown_article`, `consent`, `invalid_mobile`…); 429 with Retry-After. The opinion "
+    "is published without the name or mobile, after moderation unless the window publishes at "
+    "once.",
+    operation_id="covenants_opinion_create",
+)
+@decorate_view(answers_only)
+def send_opinion(request: HttpRequest, page_id: PageId, payload: OpinionIn):
+    _covenant_page, window = _commented(page_id)
+    data = {
+        "article": payload.article_id,
+        "text": payload.text,
+        "name": payload.name,
+        "mobile": payload.mobile,
+        "consent": payload.consent,
+        "website": payload.website,
+    }
+    result = receive(window, data, client_key(request))
+    if isinstance(result, Received):
+        opinion = result.opinion
+        return Status(201, {"id": opinion.pk, "status": opinion.status, "message": result.message})
+    errors = [
+        {**asdict(e), "field": "article_id" if e.field == "article" else e.field}
+        for e in result.errors
+    ]
+    response = _problem(result.status, result.message, code=str(result.code), errors=errors)
+    if result.retry_after is not None:
+        response["Retry-After"] = str(result.retry_after)
+    return response
 
 
 # The disclosure calendar (docs/disclosure.md): what a community must disclose, and whether it did.

@@ -10,9 +10,11 @@ class CommunityConfig(AppConfig):
         # which is ready only now.
         from wagtail.api.v3.urls import api
 
+        from cms import site_urls
         from community import evaluations, permissions, signals  # noqa: F401
         from community.api import communities_router, router
         from community.evaluation_api import router as evaluations_router
+        from community.opinion_pages import site_urls as opinion_urls
         from community.review import checks, figures, guard, notifications  # noqa: F401
         from community.supervision import exclusivity, finance
 
@@ -26,3 +28,4 @@ class CommunityConfig(AppConfig):
         api.add_router("/covenants/", router)
         api.add_router("/communities/", communities_router)
         api.add_router("/evaluations/", evaluations_router)
+        site_urls.add(opinion_urls())

@@ -1,22 +1,17 @@
 """The form fields a resident's answer goes through beyond Django's own: numbers typed as a phone
-keyboard or an input method gives them (full-width １３８００１３８０００, spaces, hyphens) are
-read as the ASCII number they mean and stored so; and the builder's type list, which offers the
-committee only the types that fit residents (FORM_EXTRA_FIELD_TYPES allows the others)."""
-
-import re
-import unicodedata
+keyboard or an input method gives them (full-width １２．５, spaces) are read as the ASCII number
+they mean and stored so (the mobile number field is in cms/fields.py, as community's forms take
+one too); and the builder's type list, which offers the committee only the types that fit
+residents (FORM_EXTRA_FIELD_TYPES allows the others)."""
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 
-MOBILE = RegexValidator(
-    r"^1[3-9]\d{9}$", "请填写 11 位手机号码，例如 13812341234。", code="invalid_mobile"
-)
+from cms.fields import ascii_digits
+
 # Types Wagtail's builder has that a resident cannot see (隐藏字段) or would not know how to fill
 # (a bare URL): offered only where the setting names them; stored fields of these types still work.
 EXTRA_TYPES = frozenset({"hidden", "url"})
-SEPARATORS = re.compile(r"[\s\-‐‑‒–—]")
 
 
 def allowed_types() -> frozenset[str]:
@@ -28,29 +23,9 @@ def offered(field_type: str) -> bool:
     return field_type not in EXTRA_TYPES or field_type in allowed_types()
 
 
-def ascii_digits(value):
-    """Full-width digits, letters and punctuation as their ASCII forms (NFKC): １２．５ → 12.5."""
-    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
-
-
 class DigitsMixin:
     def to_python(self, value):
         return super().to_python(ascii_digits(value))
-
-
-class MobileField(forms.CharField):
-    """An 11-digit mobile number however it was typed (138 0013 8000, １３８００１３８０００), stored
-    as its 11 ASCII digits."""
-
-    default_validators = [MOBILE]
-    typed_length = 20  # what the box takes: 11 digits with the spaces and hyphens people type
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "maxlength": str(self.typed_length)}
-
-    def to_python(self, value):
-        value = super().to_python(ascii_digits(value))
-        return SEPARATORS.sub("", value)
 
 
 class NumberField(DigitsMixin, forms.DecimalField):

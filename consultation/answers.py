@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.http import QueryDict
 
+from cms import ratelimit
+from cms.ratelimit import period_words
 from cms.text import INVALID_TEXT_MESSAGE, displayable, text_problem
 from cms.visibility import is_reachable
-from consultation import ratelimit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -175,15 +176,6 @@ class Refused:
     retry_after: int | None = None  # seconds, when asked to wait
     # The bound form, once the answers were read, so that the page can show them again.
     form: BaseForm | None = dataclasses.field(default=None, compare=False, repr=False)
-
-
-def period_words(seconds: int) -> str:
-    """A window as a resident reads it: 1 小时, 10 分钟, 90 秒."""
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600} 小时"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} 分钟"
-    return f"{seconds} 秒"
 
 
 def _refuse(code: Code, surface: Surface, detail: str = "", **extra: Any) -> Refused:

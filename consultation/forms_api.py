@@ -4,24 +4,21 @@ but JSON; 403 for a browser post from another site's page). Answers go
 through the same pipeline as the site's form (consultation.answers); this module only speaks JSON."""
 
 import datetime
-import functools
 from dataclasses import asdict
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 from wagtail.rich_text import expand_db_html
 
-from cms.api import PROBLEMS, PageId, ProblemSchema
+from cms.api import PROBLEMS, PageId, ProblemSchema, answers_only
+from cms.ratelimit import client_key
 from cms.visibility import reachable
 from consultation.answers import API, Accepted, Answers, accept
 from consultation.models import CommunityFormPage
-from consultation.ratelimit import client_key
 
 router = Router(tags=["forms"])
 
@@ -72,37 +69,6 @@ class SubmissionOut(Schema):
 def _problem(status: int, title: str, detail: str, **extra) -> JsonResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JsonResponse(body, status=status, content_type="application/problem+json")
-
-
-def cross_site(request: HttpRequest) -> bool:
-    """Whether a browser sent this from a page of another site that ANSWER_ALLOWED_ORIGINS does
-    not name. A browser says so in Sec-Fetch-Site, or at least in Origin; a mini-program or any
-    other client that is no browser sends neither, and is not a page another site can borrow."""
-    origin = request.headers.get("Origin")
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if origin is None and fetch_site is None:
-        return False
-    if origin is not None and origin in settings.ANSWER_ALLOWED_ORIGINS:
-        return False
-    if fetch_site is not None:
-        return fetch_site not in ("same-origin", "none")
-    return urlsplit(origin).netloc != request.get_host()
-
-
-def answers_only(view):
-    """The answer endpoint takes JSON from the site itself, an allowed origin, or a client that is
-    no browser, checked before the body is read: a text/plain post is what a page on another site
-    may send without asking (no CORS preflight), so it is never taken for an answer."""
-
-    @functools.wraps(view)
-    def checked(request, *args, **kwargs):
-        if request.content_type != "application/json":
-            return _problem(415, "Unsupported Media Type", "请以 application/json 提交。")
-        if cross_site(request):
-            return _problem(403, "Forbidden", "不接受其他网站页面代为提交的答复。")
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 def _form_page(page_id: PageId) -> CommunityFormPage:

@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms import cache
+from cms import cache, ratelimit
+from cms.fields import MobileField
+from cms.ratelimit import period_words
 from cms.text import check_text_fields
 from cms.visibility import is_reachable
 from community.law import provision
@@ -27,9 +29,7 @@ from community.models import CommunityPage, Notification, Role
 from community.models.settings import district_settings
 from community.permissions import COMMUNITY_DEPTH, DISTRICT, REVIEWER, policy_for
 from community.review.notifications import members, notify_users
-from consultation import ratelimit
-from consultation.answer_fields import MobileField
-from consultation.answers import HONEYPOT, Code, FieldError, Refused, period_words
+from consultation.answers import HONEYPOT, Code, FieldError, Refused
 from consultation.models.queries import (
     ANSWER_MAX,
     NAME_MAX,

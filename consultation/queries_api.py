@@ -14,14 +14,13 @@ from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import ConfigDict, Field
 
-from cms.api import PROBLEMS, PageId, ProblemSchema
+from cms.api import PROBLEMS, PageId, ProblemSchema, answers_only
+from cms.ratelimit import client_key
 from cms.visibility import reachable
 from community.models import NoticePage
 from consultation.answers import Code
-from consultation.forms_api import answers_only
 from consultation.models.queries import QUESTION_MAX, NoticeQuery
 from consultation.queries import Asked, ask
-from consultation.ratelimit import client_key
 
 router = Router(tags=["notices"])
 

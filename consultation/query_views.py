@@ -14,14 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cms.api import cross_site
 from cms.ids import parse_id
+from cms.ratelimit import client_key
 from cms.visibility import reachable
 from community.models import NoticePage
 from consultation.answers import Code
-from consultation.forms_api import cross_site
 from consultation.models.queries import NoticeQuery
 from consultation.queries import Asked, DisputeForm, QueryForm, ask, dispute
-from consultation.ratelimit import client_key
 
 
 def _private(response):

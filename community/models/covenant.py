@@ -36,6 +36,7 @@ from community.models.guard import (
     publishing_adopted_revision,
     refuse_unauthorised_publish,
 )
+from community.models.opinion import CommentWindow
 from community.models.outline import (
     ARTICLE_FEATURES,
     FINE_WORDS,
@@ -319,7 +320,18 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         # the outline is built only when the rendered text is not in the fragment cache
         context["outline"] = SimpleLazyObject(lambda: text().outline())
         context["text_key"] = SimpleLazyObject(lambda: text().text_cache_key())
+        # the draft open for comment, if any: one query, asked only by a template that shows it
+        context["comment_window"] = SimpleLazyObject(self.comment_window)
+        context["today"] = timezone.localdate()
         return context
+
+    def comment_window(self, *, with_draft: bool = False) -> CommentWindow | None:
+        """The comment window of the newest revision that has one, or None; `with_draft` loads its
+        draft and revision with it (the draft page, community/opinion_pages.py)."""
+        windows = CommentWindow.objects.filter(revision__covenant_id=self.pk)
+        if with_draft:
+            windows = windows.select_related("draft", "revision")
+        return windows.order_by("-revision__created_at", "-pk").first()
 
     @path("versions/")
     def versions_view(self, request):
@@ -367,6 +379,38 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
         diff = self.diff_between(old, new)
         context.update({"old": old, "new": new, "diff": diff})
         return TemplateResponse(request, "community/covenant_diff.html", context)
+
+    # The draft open for comment (草案征求意见): the views are in community/opinion_pages.py, which
+    # imports the models this one is part of, so each route imports it when called.
+
+    @path("draft/", name="draft")
+    def draft_view(self, request):
+        # opinion_pages imports the models this one is part of: imported once they are loaded
+        from community.opinion_pages import draft_page
+
+        return draft_page(self, request)
+
+    @path("draft/opinion/", name="draft_opinion")
+    def draft_opinion_view(self, request):
+        # opinion_pages imports the models this one is part of: imported once they are loaded
+        from community.opinion_pages import opinion_page
+
+        return opinion_page(self, request)
+
+    @path("draft/report/", name="draft_report")
+    def draft_report_view(self, request):
+        """意见采纳情况说明: every published opinion, article by article, and its answer."""
+        # opinion_pages imports the models this one is part of: imported once they are loaded
+        from community.opinion_pages import report_page
+
+        return report_page(self, request)
+
+    @path("draft/report/print/", name="draft_report_print")
+    def draft_report_print_view(self, request):
+        # opinion_pages imports the models this one is part of: imported once they are loaded
+        from community.opinion_pages import report_page
+
+        return report_page(self, request, printing=True)
 
     def permissions_for_user(self, user):
         return CovenantPermissionTester(user, self)

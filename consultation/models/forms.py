@@ -21,18 +21,18 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Revision
 
 from cms.display import local_datetime
+from cms.fields import MobileField
+from cms.ratelimit import client_key
 from cms.text import displayable, refuse_bad_text
 from community.models import CovenantRevision
 from consultation.answer_fields import (
     DateField,
     DateTimeField,
     FieldTypeSelect,
-    MobileField,
     NumberField,
     offered,
 )
 from consultation.answers import HONEYPOT, PAGE, Accepted, Answers, accept, check_open
-from consultation.ratelimit import client_key
 from consultation.rating import RATING_LABELS, rating_label
 
 PERSONAL_TYPES = {"mobile"}  # plus any field labelled as below, see asks_for_personal_data()

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class RateCounter(models.Model):
-    """One fixed-window counter of consultation/ratelimit.py, when no cache is shared by every
+    """One fixed-window counter of cms/ratelimit.py, when no cache is shared by every
     worker (the per-process local-memory cache): the database is."""
 
     key = models.CharField(max_length=200, unique=True)

@@ -1,18 +1,20 @@
 """The anonymous API sweep: every GET endpoint in the OpenAPI document, walked with every id that
 exists, never returns anything unpublished, private or personal (issue 5, rule 7)."""
 
+import datetime
 import io
 import re
 
 import PIL.Image
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page, PageViewRestriction
 
-from community.models import ExperiencePage, NoticeIndexPage, NoticePage
+from community.models import CovenantPage, ExperiencePage, NoticeIndexPage, NoticePage, Opinion
 from consultation.models import (
     CommunityFormSubmission,
     ConsultationPage,
@@ -34,6 +36,8 @@ PERSONAL = [
     "13700001111",
     "孙建华",
     "13912340000",
+    "周淑芬",  # an opinion on a covenant draft (issue 17)
+    "13600002222",
 ]
 
 
@@ -110,8 +114,33 @@ def secrets(xinghua, committee_xinghua, django_capture_on_commit_callbacks):
             token=f"SECRETTOKEN{len(answer)}",
         )
     assert NoticeQuery.objects.filter(name="孙建华").exists()  # the demo's
+    _draft_opinions(xinghua, committee_xinghua)
     assert CommunityFormSubmission.objects.exists()
     return {"public_doc": public_doc, "pages": [draft, pending, private, experience]}
+
+
+def _draft_opinions(community, committee) -> None:
+    """Opinions on a draft open for comment (issue 17): the approved one is public (its redacted
+    text, never the original, the name or the mobile); pending and rejected ones are not; and a
+    second covenant's draft whose window has not opened shows nothing at all."""
+    from tests.community.opinion_helpers import covenant_in_force, open_window, opinion
+
+    reviewer = get_user_model().objects.get(username="shenhe_liuxi")
+    window = open_window(
+        covenant_in_force(community, committee, reviewer, slug="draft-open"), committee
+    )
+    personal = {"name": "周淑芬", "mobile": "13600002222", "consent": True}
+    opinion(window, "a5", "原文SECRETORIGINAL", public_text="公开的草案意见", answer="explained",
+            answer_reason="公开的意见答复", **personal)  # fmt: skip
+    opinion(window, "a5", "待审SECRETOPINION", status=Opinion.Status.PENDING, **personal)
+    opinion(window, "a5", "SECRETREJECTED", status=Opinion.Status.REJECTED, reject_reason="abuse")
+    later = open_window(
+        covenant_in_force(community, committee, reviewer, slug="draft-later", title="未开放的公约"),
+        committee,
+        opens_on=timezone.localdate() + datetime.timedelta(days=3),
+        closes_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    opinion(later, "a5", "未开放草案的意见SECRETEARLY")
 
 
 def _ids(path: str) -> list[int]:
@@ -162,6 +191,12 @@ def test_no_anonymous_response_contains_anything_unpublished_or_personal(client,
     for page in secrets["pages"]:
         response = client.get("/api/v3/pages/find/", {"html_path": page.url_path[len("/home") :]})
         bodies.append((page.url_path, response.content.decode("unicode_escape", "replace")))
+    # and the draft pages' HTML (issue 17): the page, the form, the report and its print view
+    for covenant in CovenantPage.objects.filter(slug__in=["draft-open", "draft-later"]):
+        for suffix in ("", "opinion/?article=a5", "report/", "report/print/"):
+            response = client.get(f"{covenant.url}draft/{suffix}")
+            assert response.status_code == 200, (covenant.slug, suffix)
+            bodies.append((f"{covenant.url}draft/{suffix}", response.content.decode()))
     assert seen > 100
     for where, body in bodies:
         assert "SECRET" not in body, (where, body[:300])
@@ -170,6 +205,9 @@ def test_no_anonymous_response_contains_anything_unpublished_or_personal(client,
     listing = "".join(b for w, b in bodies if w.startswith("/api/v3/documents/"))
     assert "公开附件PUBLICDOC" in listing  # the sweep does see what is public
     assert any("公开的答复" in b for w, b in bodies if "/queries/" in w)
+    assert any(
+        "公开的意见答复" in b and "公开的草案意见" in b for w, b in bodies if "/opinions/" in w
+    )
 
 
 def test_documents_used_only_by_drafts_are_not_listed(client, secrets):

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
+from cms.ratelimit import client_key
 from consultation.models import CommunityFormSubmission, RateCounter
-from consultation.ratelimit import client_key
 from tests.consultation.test_bad_text import answers
 from tests.consultation.test_forms import ANSWER, make_form, post
 

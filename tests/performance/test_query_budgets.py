@@ -108,7 +108,7 @@ PAGES = {
 PAGE_BUDGETS = {  # routing costs two queries at any depth (cms/routing.py)
     "township": 8,
     "community": 12,  # + the supervision committee (members, public opinions), 民主评议 published?
-    "covenant": 8,
+    "covenant": 9,  # + its draft open for comment, if any (one query, none per article)
     "covenant_versions": 9,
     "covenant_version": 10,  # + the voted text, fetched alone (listings never load texts)
     "covenant_diff": 10,

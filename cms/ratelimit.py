@@ -1,4 +1,5 @@
-"""A fixed-window counter of accepted answers per client: in the cache when every worker shares it
+"""A fixed-window counter of accepted answers per client (a form's answers, a query on a notice,
+an opinion on a covenant draft): in the cache when every worker shares it
 (CACHE_URL points at Redis or Memcached), else in the database (RateCounter), so that several
 gunicorn workers with their own local-memory caches still count one limit. The client is the
 address the configured number of trusted proxies saw (TRUSTED_PROXY_COUNT), never an entry a
@@ -21,6 +22,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from cms.client import client_address
+
+
+def period_words(seconds: int) -> str:
+    """A window as a resident reads it: 1 小时, 10 分钟, 90 秒."""
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} 小时"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} 分钟"
+    return f"{seconds} 秒"
 
 
 def client_key(request) -> str:
@@ -76,7 +86,8 @@ def _count_in_cache(key: str, window: int) -> None:
 
 
 def _counters():
-    # The models import the answer pipeline, which imports this module: looked up, not imported.
+    # The counter's table is consultation's (RateCounter), above this kernel: looked up by name,
+    # never imported.
     return apps.get_model("consultation", "RateCounter").objects
 
 
