@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from community.models import Opinion
-from tests.community.opinion_helpers import covenant_in_force, open_window, opinion
+from tests.community.opinion_helpers import covenant_in_force, made_here, open_window, opinion
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_refusals_have_codes_fields_and_statuses(client, window, covenant, setti
     limited = _post(client, covenant, {"text": "二"})
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
     assert limited.json()["code"] == "rate_limited"
-    assert Opinion.objects.count() == 1
+    assert made_here().count() == 1
 
 
 def test_closed_window_is_409_and_no_window_404(

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from community.models import Opinion
 from tests.community.covenant_helpers import freeze_today
-from tests.community.opinion_helpers import covenant_in_force, draft_path, open_window, opinion
+from tests.community.opinion_helpers import (
+    covenant_in_force,
+    draft_path,
+    made_here,
+    open_window,
+    opinion,
+)
 
 pytestmark = pytest.mark.django_db
 POST = "/_opinion/covenant/{}/"
@@ -119,7 +125,7 @@ def test_after_the_window_the_answers_stay_but_the_form_goes(client, window, cov
     assert "查看草案征求意见" in _html(client.get(covenant.url))
     response = client.post(POST.format(covenant.pk), {"article": "a5", "text": "晚了"})
     assert response.status_code == 409 and "不再接收意见" in _html(response)
-    assert Opinion.objects.count() == 1
+    assert made_here().count() == 1
 
 
 def test_a_resident_comments_through_the_form(client, window, covenant):
@@ -130,7 +136,7 @@ def test_a_resident_comments_through_the_form(client, window, covenant):
     response = client.post(POST.format(covenant.pk), {"article": "a5", "text": "建议增加投放点。"})
     assert response.status_code == 303 and response["Location"].endswith("draft/?sent=pending#sent")
     assert "意见已收到，经村(居)委会审核后公开" in _html(client.get(response["Location"]))
-    assert Opinion.objects.get().article_label == "第五条"
+    assert made_here().get().article_label == "第五条"
 
 
 def test_the_form_shows_errors_in_chinese_never_a_500(client, window, covenant):
@@ -149,7 +155,7 @@ def test_the_form_shows_errors_in_chinese_never_a_500(client, window, covenant):
         url, b"article=a5&text=%ED%A0%80", content_type="application/x-www-form-urlencoded"
     )
     assert raw.status_code < 500
-    assert not Opinion.objects.exists()
+    assert not made_here().exists()
 
 
 def test_an_unknown_article_on_the_form_page_says_so(client, window, covenant):
@@ -160,7 +166,7 @@ def test_an_unknown_article_on_the_form_page_says_so(client, window, covenant):
 def test_a_post_from_another_site_is_refused(client, window, covenant):
     response = client.post(POST.format(covenant.pk), {"article": "a5", "text": "好"},
                            HTTP_SEC_FETCH_SITE="cross-site")  # fmt: skip
-    assert response.status_code == 403 and not Opinion.objects.exists()
+    assert response.status_code == 403 and not made_here().exists()
 
 
 def test_the_post_honours_the_rate_limit_with_retry_after(client, window, covenant, settings):
