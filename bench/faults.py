@@ -139,6 +139,7 @@ class Suite:
         self.cluster, self.load, self.admin, self.page_id = cluster, load, admin, page_id
         self.rows = []
         self.phases = {}
+        self.deferred = []  # rows judged once the load has stopped (answers still in flight)
 
     def row(self, fault: str, assertion: str, ok: bool, measured: str):
         self.rows.append({"fault": fault, "assertion": assertion, "ok": ok, "measured": measured})
@@ -176,6 +177,15 @@ class Suite:
         )  # fmt: skip
 
     def no_5xx(self, fault: str, phase: str, what: str):
+        index = len(self.rows)
+        self.rows.append(None)  # keeps the table in the order of the faults
+        self.deferred.append(lambda: self._no_5xx(index, fault, phase, what))
+
+    def judge_deferred(self):
+        for judge in self.deferred:
+            judge()
+
+    def _no_5xx(self, index: int, fault: str, phase: str, what: str):
         s = self.load.summary(phase)
         self.phases[phase] = s
         bad_reads = {k: v for k, v in s["read_statuses"].items() if k.startswith("5")}
@@ -188,6 +198,7 @@ class Suite:
             f"reads {fmt_counts(s['read_statuses'])} (p95 {s['read_p95_s'] or 0:.2f} s); "
             f"answer attempts {fmt_counts(s['attempt_statuses'])}",
         )
+        self.rows[index] = self.rows.pop()
 
     # ---- the faults ------------------------------------------------------------------------
 
@@ -414,6 +425,7 @@ def main() -> int:
         load.finish()
         # answers whose last try was cut off may still be committing: let them land
         time.sleep(1)
+        suite.judge_deferred()
         check_answers(suite, cluster, load, form_id)
     except Exception as error:
         rows_on_error.append({"fault": "setup", "assertion": "the suite ran", "ok": False,
@@ -424,7 +436,7 @@ def main() -> int:
             suite.load.stop.set()
         cluster.stop()
 
-    rows = (suite.rows if suite else []) + rows_on_error
+    rows = [r for r in (suite.rows if suite else []) if r] + rows_on_error
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()  # fmt: skip
     command = " ".join(["python bench/faults.py", *sys.argv[1:]])
