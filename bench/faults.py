@@ -61,7 +61,8 @@ class Load:
 
     def __init__(self, base: str, form_id: int, schema: dict, readers=3, writers=3, timeout=10):
         self.base, self.form_id, self.schema, self.timeout = base, form_id, schema, timeout
-        self.phase = "baseline"
+        self._phase = "baseline"
+        self.phase_log = [(0.0, "baseline")]  # (monotonic time it began, phase)
         self.reads: list[tuple[str, float, object, float]] = []  # phase, start, status, seconds
         self.answers: list[tuple[str, siteclient.Outcome]] = []
         self.lock = threading.Lock()
@@ -69,6 +70,18 @@ class Load:
         self.counter = iter(range(10**9))
         self.threads = [threading.Thread(target=self.reader, args=(i,)) for i in range(readers)]
         self.threads += [threading.Thread(target=self.writer) for _ in range(writers)]
+
+    @property
+    def phase(self) -> str:
+        return self._phase
+
+    @phase.setter
+    def phase(self, name: str):
+        self._phase = name
+        self.phase_log.append((time.monotonic(), name))
+
+    def phase_at(self, moment: float) -> str:
+        return [name for began, name in self.phase_log if began <= moment][-1]
 
     def start(self):
         for t in self.threads:
@@ -117,7 +130,13 @@ class Load:
             reads = [r for r in self.reads if r[0] == phase]
             answers = [o for p, o in self.answers if p == phase]
         statuses = Counter(str(r[2]) for r in reads)
-        attempts = Counter(str(s) for o in answers for s in o.statuses)
+        with self.lock:
+            every = [o for _, o in self.answers]
+        # each attempt in the phase it was made in (a retry may fall in the next phase)
+        attempts = Counter(
+            str(s) for o in every for s, t in zip(o.statuses, o.times, strict=True)
+            if self.phase_at(t) == phase
+        )  # fmt: skip
         seconds = sorted(r[3] for r in reads)
         return {
             "reads": len(reads),

@@ -51,6 +51,7 @@ class Outcome:
     host: str = ""
     acknowledged: bool = False
     statuses: list = field(default_factory=list)
+    times: list = field(default_factory=list)  # when each attempt began (time.monotonic())
     started: float = 0.0
     ended: float = 0.0
 
@@ -75,6 +76,7 @@ def answer(
     outcome = Outcome(marker=marker, key=key, status=None, attempts=0, started=time.monotonic())
     for attempt in range(retries + 1):
         outcome.attempts = attempt + 1
+        outcome.times.append(time.monotonic())
         try:
             response = http.post(f"{base}/api/v3/forms/{form_id}/submissions/", data=body,
                                  headers=headers, timeout=timeout)  # fmt: skip
