@@ -42,6 +42,7 @@ def orchestrate(args) -> int:
         env = cluster.env(cluster.host_list[0], DJANGO_SETTINGS_MODULE="bench.settings",
                           PAGE_CACHE_SECONDS="0", FORM_RATE_LIMIT="1000000/3600")  # fmt: skip
         env.pop("CACHE_URL")  # in-process: the per-process cache, the page cache off
+        cluster.manage("collectstatic", "--noinput", env=env)  # the manifest the templates need
         return subprocess.run([sys.executable, __file__, "--measure", *sys.argv[1:]], env=env,
                               cwd=ROOT).returncode  # fmt: skip
     finally:
