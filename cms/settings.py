@@ -301,6 +301,9 @@ FEEDBACK_OVERDUE_DAYS = 30
 # (consultation/ratelimit.py; docs/consultations.md).
 _rate = env.str("FORM_RATE_LIMIT", default="60/3600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
+# Hours an accepted answer's Idempotency-Key or form token is remembered: a retry within them is
+# answered as the first try was, and stores nothing (consultation/idempotency.py, docs/api.md).
+ANSWER_RECEIPT_HOURS = env.int("ANSWER_RECEIPT_HOURS", default=24)
 # Form field types offered to committees beyond those that fit residents: "hidden" (隐藏字段) and
 # "url" (网址), e.g. "hidden,url". Fields already stored with these types work either way.
 FORM_EXTRA_FIELD_TYPES = env.list("FORM_EXTRA_FIELD_TYPES", default=[])
