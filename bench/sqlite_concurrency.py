@@ -83,7 +83,7 @@ def quickstart_server(workdir: Path, port: int | None = None) -> Iterator[tuple[
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 900
         while True:
             if server.poll() is not None:
                 raise RuntimeError(f"quickstart exited:\n{(workdir / 'server.log').read_text()}")
@@ -94,7 +94,7 @@ def quickstart_server(workdir: Path, port: int | None = None) -> Iterator[tuple[
                 if response.status == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("quickstart's server did not answer in 300 s")
+                raise RuntimeError("quickstart's server did not answer in 900 s")
             time.sleep(0.5)
         yield base, database
     finally:
