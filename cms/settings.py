@@ -40,12 +40,20 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a refused step never leaves half a change behind
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-    )
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# A refused step never leaves half a change behind: each request in one transaction. On SQLite only
+# the writing requests (cms/transactions.py, added to MIDDLEWARE below), so that a page view never
+# takes the write lock.
+DATABASES["default"]["ATOMIC_REQUESTS"] = not SQLITE
+if SQLITE:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # WAL: readers never wait for the writer, nor it for them.
+    _options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # A write transaction takes the lock when it begins, so it waits its turn (below) instead of
+    # failing when a read inside it turns into a write.
+    _options.setdefault("transaction_mode", "IMMEDIATE")
+    # Seconds a write waits for the lock before `database is locked` (Python's default is 5).
+    _options.setdefault("timeout", env.int("SQLITE_TIMEOUT", default=20))
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://gongzhi")}
 # Whole-page cache for anonymous GETs (cms/cache.py, docs/performance.md). On by default where every
@@ -141,6 +149,8 @@ MIDDLEWARE = [
     "cms.sessions.AdminIdleTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into cms/logins.py's page
 ]
+if SQLITE:  # innermost, where ATOMIC_REQUESTS would wrap the view: a transaction for writes only
+    MIDDLEWARE.append("cms.transactions.WriteRequestTransactionMiddleware")
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -341,6 +351,9 @@ FEEDBACK_OVERDUE_DAYS = 30
 # (cms/ratelimit.py; docs/consultations.md).
 _rate = env.str("FORM_RATE_LIMIT", default="60/3600").split("/")
 FORM_RATE_LIMIT = (int(_rate[0]), int(_rate[1]))
+# Hours an accepted answer's Idempotency-Key or form token is remembered: a retry within them is
+# answered as the first try was, and stores nothing (consultation/idempotency.py, docs/api.md).
+ANSWER_RECEIPT_HOURS = env.int("ANSWER_RECEIPT_HOURS", default=24)
 # Form field types offered to committees beyond those that fit residents: "hidden" (隐藏字段) and
 # "url" (网址), e.g. "hidden,url". Fields already stored with these types work either way.
 FORM_EXTRA_FIELD_TYPES = env.list("FORM_EXTRA_FIELD_TYPES", default=[])

@@ -17,12 +17,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import QueryDict
 
 from cms import ratelimit
 from cms.ratelimit import period_words
 from cms.text import INVALID_TEXT_MESSAGE, displayable, text_problem
 from cms.visibility import is_reachable
+from consultation import idempotency
+from consultation.idempotency import Once, Replayed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -41,6 +44,8 @@ class Code(StrEnum):
     RATE_LIMITED = "rate_limited"
     INVALID = "invalid"  # at least one field failed validation (errors say which)
     UNKNOWN_FIELD = "unknown_field"  # every field was fine, but the client named one we lack
+    KEY_REUSED = "idempotency_key_reused"  # the key already carried a different answer
+    TOKEN_INVALID = "answer_token_invalid"  # the page's one-time token is not ours, or too old
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Surface:
     name: str
     messages: dict[Code, str]
     statuses: dict[Code, int]
+    accepted: int = 200  # the status of an accepted answer, and of its replays
 
 
 API = Surface(
@@ -69,6 +75,9 @@ API = Surface(
         ),
         Code.INVALID: "请检查填写的内容。",
         Code.UNKNOWN_FIELD: "请检查填写的内容。",
+        Code.KEY_REUSED: (
+            "这个 Idempotency-Key 已用于另一份不同的回答。新的回答请使用新的键；这份回答没有保存。"
+        ),
     },
     statuses={
         Code.CLOSED: 409,
@@ -77,7 +86,9 @@ API = Surface(
         Code.RATE_LIMITED: 429,
         Code.INVALID: 422,
         Code.UNKNOWN_FIELD: 422,
+        Code.KEY_REUSED: 422,
     },
+    accepted=201,
 )
 
 PAGE = Surface(
@@ -94,6 +105,15 @@ PAGE = Surface(
         # The form itself says what is wrong, next to each field.
         Code.INVALID: "",
         Code.UNKNOWN_FIELD: "",
+        # The earlier answer stays; this one is still on the page, ready to be sent as a new one.
+        Code.KEY_REUSED: (
+            "您已从这个页面提交过一份回答，这次的内容与上次不同，因此没有保存。您填写的内容"
+            "保留在下面：如确实要再提交一份新的回答，请核对后再次点击“提交”。"
+        ),
+        Code.TOKEN_INVALID: (
+            "这份表单页面已失效（打开超过 24 小时，或不是从本站打开的），回答没有保存。您填写的"
+            "内容保留在下面，请核对后再次点击“提交”。"
+        ),
     },
     statuses={Code.RATE_LIMITED: 429},
 )
@@ -235,10 +255,54 @@ def accept(
     client: str,
     user: AbstractBaseUser | AnonymousUser,
     surface: Surface = API,
-) -> Accepted | Refused:
+    once: Once | None = None,
+) -> Accepted | Refused | Replayed:
     """Store one answer, or say why not. `client` is ratelimit.client_key() of the request.
 
+    With `once` (an Idempotency-Key, or the page's one-time token), a retry of an answer already
+    stored under that key is answered as the first was (Replayed), before any other question:
+    it stores nothing, so it is never counted by the rate limit nor refused by a window that has
+    closed since (consultation/idempotency.py).
+
     A refusal never touches what is stored: answers already given stay as they are."""
+    if once is None:
+        return _accept(page, answers, client, user, surface)
+    with transaction.atomic():
+        claimed = idempotency.claim(page.pk, surface.name, once)
+        if isinstance(claimed, Replayed):
+            return claimed
+        if claimed is idempotency.REUSED:
+            return _refuse(Code.KEY_REUSED, surface, form=_bound(page, answers, user))
+        if once.fresh:
+            result = _accept(page, answers, client, user, surface)
+        else:
+            result = _refuse(Code.TOKEN_INVALID, surface, form=_bound(page, answers, user))
+        if isinstance(result, Accepted):
+            idempotency.remember(claimed, surface.accepted, result.submission)
+        else:
+            idempotency.release(claimed)
+        return result
+
+
+def refuse_token(page: CommunityFormPage, answers: Answers, user) -> Refused:
+    """A page post whose one-time token this site did not issue for this page."""
+    return _refuse(Code.TOKEN_INVALID, PAGE, form=_bound(page, answers, user))
+
+
+def _bound(page: CommunityFormPage, answers: Answers, user) -> BaseForm:
+    """The form with what was sent, to show it again: nothing typed is lost."""
+    form = page.get_form(answers.data, answers.files, page=page, user=user)
+    form.is_valid()
+    return form
+
+
+def _accept(
+    page: CommunityFormPage,
+    answers: Answers,
+    client: str,
+    user: AbstractBaseUser | AnonymousUser,
+    surface: Surface,
+) -> Accepted | Refused:
     if not is_reachable(page):  # unpublished, or below an unpublished or restricted page
         return _refuse(Code.CLOSED, surface, "本表单已不再公开。")
     refusal = check_open(page, user, surface)

@@ -1,6 +1,7 @@
 """Form endpoints of the headless API: the schema a mini-program needs to render a form natively,
 and answering it with JSON (201; 422 per field; 409 closed; 429 with Retry-After; 415 for any body
-but JSON; 403 for a browser post from another site's page). Answers go
+but JSON; 403 for a browser post from another site's page; an Idempotency-Key header makes a retry
+answer what the first try did: consultation/idempotency.py). Answers go
 through the same pipeline as the site's form (consultation.answers); this module only speaks JSON."""
 
 import datetime
@@ -17,7 +18,8 @@ from wagtail.rich_text import expand_db_html
 from cms.api import PROBLEMS, PageId, ProblemSchema, answers_only
 from cms.ratelimit import client_key
 from cms.visibility import reachable
-from consultation.answers import API, Accepted, Answers, accept
+from consultation import idempotency
+from consultation.answers import API, Accepted, Answers, Replayed, accept
 from consultation.models import CommunityFormPage
 
 router = Router(tags=["forms"])
@@ -123,14 +125,35 @@ def form_schema(request: HttpRequest, page_id: PageId):
     url_name="form_submit",
     summary="Answer a form",
     description="JSON only (415 otherwise). A browser page of another site may post only if its "
-    "origin is allowed (403 otherwise); a client that sends no Origin, such as a mini-program, may.",
+    "origin is allowed (403 otherwise); a client that sends no Origin, such as a mini-program, may. "
+    "Send an `Idempotency-Key` header (1–200 visible ASCII characters, e.g. a UUID, new for each "
+    "answer, the same on each retry of it): within 24 hours a retry with the same key and the same "
+    "body gets the first 201 again (with `Idempotent-Replayed: true`) and stores nothing; the same "
+    "key with a different body is refused (422 `idempotency_key_reused`); a malformed key is 400 "
+    "`idempotency_key_invalid`.",
     operation_id="forms_submit",
 )
 @decorate_view(answers_only)
 def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not idempotency.valid_key(key):
+        return _problem(
+            400,
+            "Bad Request",
+            "Idempotency-Key 应为 1–200 个可见 ASCII 字符（不含空格），例如一个 UUID。",
+            code="idempotency_key_invalid",
+            errors=[],
+        )
     page = _form_page(page_id)
     answers = Answers.from_json(payload.answers, payload.website)
-    result = accept(page, answers, client_key(request), request.user, API)
+    once = None
+    if key is not None:
+        once = idempotency.Once(key, idempotency.digest(payload.model_dump()))
+    result = accept(page, answers, client_key(request), request.user, API, once)
+    if isinstance(result, Replayed):
+        response = JsonResponse(result.body, status=result.status)
+        response["Idempotent-Replayed"] = "true"
+        return response
     if isinstance(result, Accepted):
         return Status(201, {"id": result.submission.pk})
     # problem+json like every other error of the API, with the refusal's code and field errors

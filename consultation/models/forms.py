@@ -25,6 +25,7 @@ from cms.fields import MobileField
 from cms.ratelimit import client_key
 from cms.text import displayable, refuse_bad_text
 from community.models import CovenantRevision
+from consultation import idempotency
 from consultation.answer_fields import (
     DateField,
     DateTimeField,
@@ -32,7 +33,16 @@ from consultation.answer_fields import (
     NumberField,
     offered,
 )
-from consultation.answers import HONEYPOT, PAGE, Accepted, Answers, accept, check_open
+from consultation.answers import (
+    HONEYPOT,
+    PAGE,
+    Accepted,
+    Answers,
+    Replayed,
+    accept,
+    check_open,
+    refuse_token,
+)
 from consultation.rating import RATING_LABELS, rating_label
 
 PERSONAL_TYPES = {"mobile"}  # plus any field labelled as below, see asks_for_personal_data()
@@ -347,10 +357,26 @@ class CommunityFormPage(AbstractEmailForm):
         return super().save(*args, **kwargs)
 
     def serve(self, request, *args, **kwargs):
-        """The page only puts the answer pipeline's result into HTML (consultation.answers)."""
+        """The page only puts the answer pipeline's result into HTML (consultation.answers).
+
+        Each rendering of the form carries a one-time token (consultation/idempotency.py): a double
+        click, or a retry after a dropped connection, stores one answer and shows the resident the
+        same thank-you page. A post without a token (a page opened before tokens, a script) is
+        taken as before; a token this site did not issue for this page is refused, and the form
+        shown again with what was typed."""
         if request.method == "POST":
             answers = Answers.from_post(request.POST, request.FILES)
-            result = accept(self, answers, client_key(request), request.user, PAGE)
+            token = request.POST.get(idempotency.TOKEN_FIELD)
+            once = token and idempotency.read_token(token, self.pk, request.POST)
+            if token is not None and not once:
+                result = refuse_token(self, answers, request.user)
+            else:
+                result = accept(
+                    self, answers, client_key(request), request.user, PAGE, once or None
+                )
+            if isinstance(result, Replayed):
+                submission = CommunityFormSubmission.objects.filter(pk=result.submission_id)
+                return self.render_landing_page(request, submission.first(), *args, **kwargs)
             if isinstance(result, Accepted):
                 return self.render_landing_page(request, result.submission, *args, **kwargs)
             refusal = result
@@ -360,7 +386,11 @@ class CommunityFormPage(AbstractEmailForm):
         if form is None:  # nothing read yet (a GET, or refused before the answers)
             form = self.get_form(page=self, user=request.user)
         context = self.get_context(request)
-        context.update({"form": form, "refusal": refusal.message if refusal else None})
+        context.update({
+            "form": form,
+            "refusal": refusal.message if refusal else None,
+            "answer_token": idempotency.issue_token(self.pk),
+        })  # fmt: skip
         response = TemplateResponse(
             request, self.get_template(request), context, status=refusal.status if refusal else 200
         )

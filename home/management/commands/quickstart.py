@@ -3,8 +3,21 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.servers.basehttp import WSGIServer
+
+
+class QueueingWSGIServer(WSGIServer):
+    """runserver's threaded server with a listen queue for a meeting's worth of phones: past
+    Django's 10 waiting connections the kernel resets the next ones (40 clients at once did)."""
+
+    request_queue_size = 128
+
+
+class Serve(RunserverCommand):
+    server_cls = QueueingWSGIServer
 
 
 class Command(BaseCommand):
@@ -36,7 +49,7 @@ class Command(BaseCommand):
             )
         if no_serve:
             return
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        call_command(Serve(), f"127.0.0.1:{port}", use_reloader=False)
 
     def ensure_admin(self) -> tuple[str, str | None]:
         """Create the admin account once; return its username and the password if just set."""
