@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def orchestrate(args) -> int:
+    # The parent process only orchestrates: the cluster module is not needed by `measure`.
     from bench.cluster import Cluster
 
     cluster = Cluster(hosts=1, balancer=False, base_port=args.base_port,
@@ -50,6 +51,7 @@ def orchestrate(args) -> int:
 
 
 def measure(args) -> int:
+    # Django is set up only in the measuring child process, with the cluster's environment.
     import django
 
     django.setup()
@@ -91,6 +93,7 @@ def measure(args) -> int:
     form = (CommunityFormPage.objects.live().filter(url_path__contains="-t").order_by("path").first()
             or CommunityFormPage.objects.live().order_by("path").first())  # fmt: skip
     schema = client.get(f"/api/v3/forms/{form.pk}/").json()
+    # The answer builder is only needed here, once the form to answer is known.
     from bench.siteclient import answers_for
 
     answers_before = CommunityFormSubmission.objects.count()

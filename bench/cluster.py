@@ -215,6 +215,7 @@ class Cluster:
         _as_postgres([*args, action])
 
     def sql(self, query: str, *params):
+        # psycopg only when a PostgreSQL cluster is queried (SQLite runs need no driver).
         import psycopg
 
         with psycopg.connect(self.database_url.replace("postgres://", "postgresql://")) as conn:
