@@ -89,7 +89,7 @@ class CircuitBreaker:
                 self._opened_at = now
                 # Once per opening (a failed probe extends the same outage silently).
                 logger.warning(
-                    "%s unavailable (%s: %s): serving without it for %.0f s, then probing",
+                    "%s unavailable (%s: %s): serving without it for %g s, then probing",
                     self.name,
                     type(exc).__name__,
                     exc,
