@@ -19,9 +19,11 @@ because it is stopped or hung.
 import contextlib
 import logging
 import sqlite3
+import sys
 import threading
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -29,6 +31,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
+from wagtail.api.v3.errors import PROBLEM_JSON, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -135,11 +138,8 @@ def strict():
         _strict.on = previous
 
 
-def _redis_errors() -> tuple[type[BaseException], ...]:
-    import redis
-
-    # OSError: a socket error redis-py did not wrap (e.g. an unreachable network).
-    return (redis.exceptions.RedisError, OSError)
+# OSError: a socket error redis-py did not wrap (e.g. an unreachable network).
+REDIS_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
 _MISSING = object()
@@ -159,7 +159,7 @@ class ResilientRedisCache(RedisCache):
             return self._unavailable(default, None)
         try:
             result = method(*args, **kwargs)
-        except _redis_errors() as exc:
+        except REDIS_ERRORS as exc:
             self.breaker.failed(exc)
             return self._unavailable(default, exc)
         self.breaker.succeeded()
@@ -244,8 +244,6 @@ def unavailable_response(request) -> HttpResponse:
     """503 with Retry-After; rendered without the database, the session or a context processor."""
     path = getattr(request, "path_info", "") or ""
     if path.startswith("/api/"):
-        from wagtail.api.v3.errors import PROBLEM_JSON, problem_response
-
         response = problem_response(
             status=503,
             title="Service Unavailable",
@@ -279,8 +277,6 @@ class DatabaseUnavailableMiddleware:
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     """handler500: a lost database is a 503 wherever it was raised; anything else the 500 page."""
-    import sys
-
     if database_unavailable(sys.exception()):
         return unavailable_response(request)
     try:
