@@ -23,6 +23,7 @@ publish changes a listing elsewhere in the tree. This is Django's own cache fram
 """
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -31,7 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -39,6 +40,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from wagtail import signals
 from wagtail.models import Page
+
+from cms.resilience import database_unavailable
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 SAFE_VARY = {"cookie", "accept-language", "accept-encoding"}
@@ -49,9 +54,24 @@ def _cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
+def durable() -> bool:
+    """Whether the generation lives in the database (CacheGeneration) rather than the cache: so
+    with every shared cache (Redis), which can be away when a publish commits. Local memory is
+    the one process's own and cannot lose a bump: it keeps the generation itself (no query)."""
+    alias = getattr(settings, "PAGE_CACHE_ALIAS", "default")
+    return not settings.CACHES[alias]["BACKEND"].endswith("LocMemCache")
+
+
+def _generations():
+    # Looked up, not imported: this module is imported by the settings' app loading (cms/apps.py).
+    return apps.get_model("cms", "CacheGeneration")
+
+
 def generation() -> int:
     """The current generation; starts from the clock, so a flushed or restarted cache never
     brings back entries of an earlier one."""
+    if durable():
+        return _generations().read()
     cache = _cache()
     value = cache.get(GENERATION_KEY)
     if value is None:
@@ -65,32 +85,58 @@ _seen: dict = {"generation": None, "at": 0.0}  # this process's last look at the
 
 
 def current_generation() -> int:
-    """The generation, asked of the shared cache at most every PAGE_CACHE_GENERATION_SECONDS: with
-    Redis, that round trip is most of what a hit costs. A publish handled by this process is seen
-    at once (`_bump` forgets the last look); one handled by another process within that window."""
+    """The generation, read at most every PAGE_CACHE_GENERATION_SECONDS: with a shared cache,
+    from the database (one indexed one-row read per process and window; that round trip is most of
+    what a hit costs). A publish handled by this process is seen at once (`_forget`); one handled
+    by another process within that window.
+
+    While the database is away no publish can commit, so the generation last read stays current:
+    cached pages are still served and only uncached requests answer 503 (cms/resilience.py)."""
     window = getattr(settings, "PAGE_CACHE_GENERATION_SECONDS", 0)
     now = time.monotonic()
     if window and _seen["generation"] is not None and now - _seen["at"] < window:
         return _seen["generation"]
-    value = _cache().get(GENERATION_KEY) or generation()
+    if durable():
+        try:
+            value = _generations().read()
+        except DatabaseError as exc:
+            if _seen["generation"] is None or not database_unavailable(exc):
+                raise
+            return _seen["generation"]
+    else:
+        value = _cache().get(GENERATION_KEY) or generation()
     _seen.update(generation=value, at=now)
     return value
 
 
-def _bump() -> None:
+def _forget() -> None:
     _seen["generation"] = None
+
+
+def _bump() -> None:
+    """A new generation. Durable: one UPDATE in the caller's transaction (a database error there
+    is the publish's own, and fails it as it should). Local memory: cannot be unreachable; any
+    cache error is logged, never raised into the publish."""
+    _forget()
+    if durable():
+        _generations().bump()
+        return
     cache = _cache()
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: the next one starts fresh
-        cache.set(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet: the next one starts fresh
+            cache.set(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+    except Exception:
+        logger.exception("page cache: the generation could not be bumped")
 
 
 def invalidate(**kwargs) -> None:
     """Drop every cached page: now, and again when the transaction commits, so that a request
-    that read the old rows meanwhile cannot keep them cached."""
+    that read the old rows meanwhile cannot keep them cached. Durable, once is enough: the bump
+    becomes visible with the rows it invalidates; at commit this process forgets its last look."""
     _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_forget if durable() else _bump)
 
 
 def _page_invalidate(sender, instance=None, **kwargs) -> None:

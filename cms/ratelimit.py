@@ -1,7 +1,8 @@
 """A fixed-window counter of accepted answers per client (a form's answers, a query on a notice,
 an opinion on a covenant draft): in the cache when every worker shares it
 (CACHE_URL points at Redis or Memcached), else in the database (RateCounter), so that several
-gunicorn workers with their own local-memory caches still count one limit. The client is the
+gunicorn workers with their own local-memory caches still count one limit. While Redis is away
+(cms/resilience.py) the database counts, so all workers still share one limit. The client is the
 address the configured number of trusted proxies saw (TRUSTED_PROXY_COUNT), never an entry a
 client can write itself.
 
@@ -22,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cms.client import client_address
+from cms.resilience import CacheUnavailable, strict
 
 
 def period_words(seconds: int) -> str:
@@ -52,7 +54,7 @@ def wait(key: str) -> int | None:
     """Seconds until `key` may answer again when its window's answers are used up, else None."""
     limit, window = settings.FORM_RATE_LIMIT
     key = _short(key)
-    used, ends = _read_cache(key) if shared_cache() else _read_database(key)
+    used, ends = _in_cache_or_database(_read_cache, _read_database, key)
     if used < limit:
         return None
     left = (ends - timezone.now()).total_seconds() if ends else window
@@ -63,10 +65,21 @@ def count(key: str) -> None:
     """Count one accepted answer of `key` in its window (opening one if none is open)."""
     window = settings.FORM_RATE_LIMIT[1]
     key = _short(key)
+    _in_cache_or_database(_count_in_cache, _count_in_database, key, window)
+
+
+def _in_cache_or_database(in_cache, in_database, *args):
+    """The shared cache when there is one and it answers; else (no shared cache, or Redis stopped,
+    hung, or its breaker open: cms/resilience.py) the database, which every worker shares too.
+    While Redis is away the two counts are separate: a client may get up to one limit more from
+    the window that moved store, never a 500."""
     if shared_cache():
-        _count_in_cache(key, window)
-    else:
-        _count_in_database(key, window)
+        try:
+            with strict():
+                return in_cache(*args)
+        except CacheUnavailable:
+            pass
+    return in_database(*args)
 
 
 def _read_cache(key: str) -> tuple[int, datetime.datetime | None]:

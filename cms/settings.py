@@ -40,6 +40,10 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A connection the database dropped (a restart) is replaced at the next request, not reused.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A lost database answers 503 with this Retry-After (cms/resilience.py), never 500.
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=10)
 SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 # A refused step never leaves half a change behind: each request in one transaction. On SQLite only
 # the writing requests (cms/transactions.py, added to MIDDLEWARE below), so that a page view never
@@ -56,6 +60,19 @@ if SQLITE:
     _options.setdefault("timeout", env.int("SQLITE_TIMEOUT", default=20))
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://gongzhi")}
+# Redis is an accelerator, never a single point of failure (cms/resilience.py, docs/deployment.md):
+# Django's RedisCache with short timeouts behind a per-process circuit breaker, so a stopped or
+# hung Redis costs one timeout per CACHE_BREAKER_SECONDS and pages are served uncached meanwhile.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "cms.resilience.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault(
+        "socket_connect_timeout", env.float("CACHE_CONNECT_TIMEOUT", default=0.25)
+    )
+    CACHES["default"]["OPTIONS"].setdefault(
+        "socket_timeout", env.float("CACHE_TIMEOUT", default=0.25)
+    )
+CACHE_BREAKER_SECONDS = env.float("CACHE_BREAKER_SECONDS", default=5.0)
 # Whole-page cache for anonymous GETs (cms/cache.py, docs/performance.md). On by default where every
 # process sees one cache: embedded (one process), or a shared cache such as Redis. With the
 # per-process local-memory cache and several gunicorn workers, one worker could not tell the others
@@ -131,6 +148,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.resilience.DatabaseUnavailableMiddleware",  # a lost database: 503, not 500
     "cms.headers.SecurityHeadersMiddleware",  # CSP and Permissions-Policy, on cache hits too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.input_guard.InputGuardMiddleware",  # 400 for NUL/surrogates, API ints beyond the database

@@ -10,7 +10,7 @@ from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from cms import api_visibility, site_urls
+from cms import api_visibility, resilience, site_urls
 from cms.api import install_problems
 from cms.logins import authenticate_with_password
 from cms.media_access import serve_media
@@ -25,6 +25,10 @@ api.title = f"{settings.WAGTAIL_SITE_NAME} 接口（API）"
 api.description = f"{settings.WAGTAIL_SITE_NAME}的公开内容接口：页面、公约版本、协商议事和表单。"
 # Its validation errors (422) in Chinese, with a code per field (cms/api.py).
 install_problems(api)
+# A lost database answers 503 problem+json, also where the API would answer 500 (cms/resilience.py).
+resilience.install(api)
+# Raised outside a view (a middleware's query): still 503, not the 500 page.
+handler500 = "cms.resilience.server_error"
 
 # Before Wagtail's own reports at the same addresses: these stay in the user's scope. Mounted
 # beside wagtailadmin_urls, so they take its login check themselves (an anonymous visitor is sent

@@ -66,7 +66,8 @@ def test_postgres_url_selects_postgresql_and_production_defaults():
     assert s["debug"] is False
     assert s["hosts"] == ["gongzhi.example.gov.cn", "10.0.0.5"]
     assert s["media"] == "/srv/gongzhi/media"
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's RedisCache behind a circuit breaker (cms/resilience.py)
+    assert s["cache"] == "cms.resilience.ResilientRedisCache"
     assert s["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 

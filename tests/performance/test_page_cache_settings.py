@@ -23,7 +23,7 @@ def test_on_by_default_only_where_every_process_shares_one_cache():
         (production, "0 0 0.0 django.core.cache.backends.locmem.LocMemCache"),
         (
             {**production, "CACHE_URL": "redis://127.0.0.1:6379/1"},
-            "300 33554432 1.0 django.core.cache.backends.redis.RedisCache",
+            "300 33554432 1.0 cms.resilience.ResilientRedisCache",
         ),
         (
             {**production, "PAGE_CACHE_SECONDS": "30"},
