@@ -106,17 +106,36 @@ def retried(*, attempts: int | None = None, atomic: bool = True, **task_options)
 @retried()
 def index_object(app_label: str, model_name: str, pk: str) -> bool:
     """Bring the search index entry of one object up to date (Wagtail's insert_or_update_object):
-    idempotent, the entry is written from the object as it is when the task runs. An object deleted
-    since has nothing to index (its entry went with it). On PostgreSQL, Wagtail's database backend
-    then refreshes the title norms, an aggregate over the whole index: off the request path here."""
+        idempotent, the entry is written from the object as it is when the task runs. An object deleted
+        since has nothing to index (its entry went with it). On PostgreSQL, Wagtail's database backend
+        then refreshes the title norms, an aggregate over the whole index: off the request path here.
+
+    A publish saves its page several times (the revision, then the publish), each save asking for
+    an update: queued, the first to run marks the others done (`_supersede`), so the worker indexes
+    the page once."""
     from modelsearch import index
 
+    if queued(index_object):
+        _supersede(index_object, [app_label, model_name, pk])
     model = apps.get_model(app_label, model_name)
     instance = model._default_manager.filter(pk=pk).first()
     if instance is None:
         return False
     index.insert_or_update_object(instance)
     return True
+
+
+def _supersede(task_obj, args: list) -> int:
+    """Mark done the queued runs of `task_obj` with these arguments not started yet: this run
+    reads the object after they were committed, so it does their work. Runs committed later stay
+    queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path=task_obj.module_path,
+        args_kwargs={"args": args, "kwargs": {}},
+    ).update(status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now(), return_value=None)
 
 
 def route_search_updates() -> None:

@@ -228,3 +228,20 @@ def test_the_worker_command_names_its_host_and_process(queue):
     worker = parser.parse_args([]).worker_id
     assert worker.startswith(f"{socket.gethostname()[:40]}:{os.getpid()}:")
     assert len(worker) <= 64
+
+
+def test_queued_the_page_is_indexed_once_per_publish(queue, xinghua):
+    publish_notice(xinghua)
+    asked = DBTaskResult.objects.filter(task_path="cms.tasks.index_object")
+    assert asked.count() > 1  # the revision, then the publish, each saved the page
+    calls = []
+    from modelsearch import index
+
+    original = index.insert_or_update_object
+    index.insert_or_update_object = lambda obj: calls.append(obj.pk) or original(obj)
+    try:
+        work()
+    finally:
+        index.insert_or_update_object = original
+    assert len(calls) == len(set(calls))  # each object indexed once
+    assert not asked.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
