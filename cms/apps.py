@@ -5,7 +5,7 @@ class CmsConfig(AppConfig):
     """The project itself: wires the page cache's invalidation (cms/cache.py) in every process,
     including management commands such as publish_scheduled, and sends every CSV export of the
     admin, CSV and XLSX, through the one export writer (cms/exports.py), and has every admin text field refuse
-    bad text (cms/text.py)."""
+    bad text (cms/text.py), and queues search index updates as retried tasks (cms/tasks.py)."""
 
     name = "cms"
     verbose_name = "共治"
@@ -17,6 +17,10 @@ class CmsConfig(AppConfig):
         cache.connect()
         history.connect()
         searchable.connect()
+        # Search index updates after a save: our retried task (cms/tasks.py), queued or inline.
+        from cms.tasks import route_search_updates
+
+        route_search_updates()
         # Wagtail's admin views (its reports, the form submissions, our audit log) need the app
         # registry too. Every one of them writes CSV and XLSX through SpreadsheetExportMixin, so
         # routing those two methods through cms.exports covers Wagtail's own exports as well as ours.

@@ -50,11 +50,14 @@ class ChineseSearchable:
 
 
 def reindex(page) -> None:
-    """Index the page as stored (as modelsearch does, never an editor's unsaved draft)."""
+    """Index the page as stored (as modelsearch does, never an editor's unsaved draft): a task
+    (cms/tasks.py index_object), inline in the embedded default, else queued with the change and
+    run by the worker once it commits; off the request path either way on PostgreSQL, where each
+    index write refreshes the title norms over the whole index."""
     if page is not None and page.pk is not None:
-        stored = type(page).objects.filter(pk=page.pk).first()
-        if stored is not None:
-            index.insert_or_update_object(stored)
+        from cms.tasks import index_object
+
+        index_object.enqueue(page._meta.app_label, page._meta.model_name, str(page.pk))
 
 
 class PartOfPageText:

@@ -144,6 +144,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",  # failed logins and page passwords, counted in the database (cms/logins.py)
+    "django_tasks",  # background tasks (cms/tasks.py): the backport of Django 6's django.tasks
+    "django_tasks_db",  # their queue in the database, worked by `manage.py db_worker`
 ]
 
 MIDDLEWARE = [
@@ -267,6 +269,29 @@ if "EMAIL_URL" in env:
     globals().update(env.email_url("EMAIL_URL"))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongzhi@localhost")
+
+# Background tasks (cms/tasks.py, docs/deployment.md): e-mail, search index updates, the digest.
+# "immediate" (the default, and the embedded one) runs each task inline, in the process that asks
+# for it, so `quickstart` needs no other process; "database" queues them in the database, in the
+# transaction of the change that asks for them, for `manage.py db_worker` (production).
+_TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate")
+if TASKS_BACKEND not in _TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASKS_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[TASKS_BACKEND]}}
+# A failed task is tried again this many times in all, waiting TASKS_RETRY_SECONDS, then twice
+# as long each time (queued backends; inline, it is tried again at once).
+TASKS_RETRY_ATTEMPTS = env.int("TASKS_RETRY_ATTEMPTS", default=5)
+TASKS_RETRY_SECONDS = env.int("TASKS_RETRY_SECONDS", default=30)
+# A task still marked running this long after it started is taken to have lost its worker (killed
+# mid-run on another host) and is queued again; a worker's own host requeues at once the tasks of a
+# worker process that no longer runs (cms/tasks.py requeue_abandoned).
+TASKS_ABANDONED_SECONDS = env.int("TASKS_ABANDONED_SECONDS", default=15 * 60)
 
 # Production hardening: on whenever DEBUG is off; each can be relaxed from the environment
 # (for example on an intranet without TLS), at the cost of a `check --deploy` warning.

@@ -3,17 +3,18 @@ awaits review or an adopted text awaits filing, the committee when a reviewer re
 
 Driven by simple-history's post_create_historical_record: a stage change is an event, identified
 by its history row, so a notification is created once per event and recipient, however often the
-record is saved afterwards. Mail goes out after the transaction commits, through EMAIL_BACKEND."""
+record is saved afterwards. Mail goes out in a background task (community/tasks.py) once the
+transaction commits, through EMAIL_BACKEND: never in the request when tasks are queued."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
+from cms.tasks import enqueue_on_commit
 from community.models import CovenantRevision, Notification, Role, Stage
 
 Kind = Notification.Kind
@@ -75,14 +76,24 @@ def notify_users(users, kind: str, message: str, *, event_key: str, link: str = 
         )
         if is_new:
             created.append(note)
-    to_mail = [n.pk for n in created if n.recipient.email]
-    if to_mail:
-        transaction.on_commit(lambda: _email(to_mail))
+    _email_later(created)
     return created
 
 
-def _email(notification_ids: list[int]) -> None:
-    for note in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True):
+def _email_later(created: list[Notification]) -> None:
+    """Queue the mail of the new notifications whose recipient has an address."""
+    from community.tasks import email_notifications
+
+    to_mail = [n.pk for n in created if n.recipient.email]
+    if to_mail:
+        enqueue_on_commit(email_notifications, to_mail)
+
+
+def email(notification_ids: list[int]) -> int:
+    """Mail each of these notifications not mailed yet (the task email_notifications)."""
+    sent = 0
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for note in pending.select_related("recipient"):
         send_mail(
             f"[{settings.WAGTAIL_SITE_NAME}] {note.get_kind_display()}",
             f"{note.message}\n\n{note_url(note)}",
@@ -91,6 +102,8 @@ def _email(notification_ids: list[int]) -> None:
         )
         note.emailed_at = timezone.now()
         note.save(update_fields=["emailed_at"])
+        sent += 1
+    return sent
 
 
 def notify(revision: CovenantRevision, kind: str, event_history_id: int) -> list[Notification]:
@@ -111,9 +124,7 @@ def notify(revision: CovenantRevision, kind: str, event_history_id: int) -> list
         )
         if is_new:
             created.append(note)
-    to_mail = [n.pk for n in created if n.recipient.email]
-    if to_mail:
-        transaction.on_commit(lambda: _email(to_mail))
+    _email_later(created)
     return created
 
 
