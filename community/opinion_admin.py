@@ -207,7 +207,11 @@ def opinion_detail(request, pk: int, opinion_id: int):
             if action == "answer":
                 answer_form = AnswerForm(request.POST, articles=articles)
                 if answer_form.is_valid():
-                    opinions.answer(opinion, request.user, **answer_form.cleaned_data)
+                    data = answer_form.cleaned_data
+                    opinions.answer(
+                        opinion, request.user, answer=data["answer"],
+                        reason=data["answer_reason"], adopted_in=data["adopted_in"],
+                    )  # fmt: skip
                     messages.success(request, "答复已保存，并在意见采纳情况说明中公开。")
                     return redirect("community_opinion", revision.pk, opinion.pk)
             elif action in ("approve", "reject", "redact"):
