@@ -43,6 +43,7 @@ def resident_opinion(
     name: str = "",
     mobile: str = "",
     answer: str = "",
+    received_at: datetime.datetime | None = None,
 ) -> Opinion:
     """An opinion as a resident's submission stores it (the intake is community/opinion_intake)."""
     window = revision.comment_window
@@ -56,6 +57,7 @@ def resident_opinion(
         text=text,
         source=source,
         received_on=TODAY,
+        **({"received_at": received_at} if received_at else {}),
         status=status,
         reject_reason="abuse" if status == Opinion.Status.REJECTED else "",
         name=name,
