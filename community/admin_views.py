@@ -12,6 +12,15 @@ from cms.display import field_text
 from community.models import CommunityPage, CovenantPage, CovenantRevision, Stage
 from community.models.covenant import diff_articles
 from community.models.vote import VOTE_FIELDS
+from community.opinion_forms import article_choices
+from community.opinions import (
+    WHOLE_DRAFT,
+    feedback_by_article,
+    may_moderate,
+    may_write_notes,
+    opinion_count,
+    window_of,
+)
 from community.permissions import policy_for, within
 from community.register_admin import register_panel
 from community.review.history import field_changes, related_titles
@@ -52,16 +61,21 @@ def _history(revision: CovenantRevision) -> tuple[list[dict], dict]:
 
 
 def _field_rows(
-    revision: CovenantRevision, titles: dict | None = None
+    revision: CovenantRevision, titles: dict | None = None, count=None
 ) -> list[tuple[str, list[tuple[str, object]]]]:
     """The record by stage, each value as text; `titles` names the objects its foreign keys
-    point at (review.history.related_titles), else each is looked up."""
+    point at (review.history.related_titles), else each is looked up. `count`
+    (opinions.OpinionCount) replaces the typed number of opinions with the real one."""
     sections = []
     for heading, names in STAGE_FIELDS.items():
         rows = []
         for name in names:
             field = CovenantRevision._meta.get_field(name)
             value = field_text(field, field.value_from_object(revision), titles)
+            if name == "opinions_received" and count is not None and count.recorded:
+                value = (
+                    f"{count.total}（" + "，".join(f"{k} {n}" for k, n in count.by_source) + "）"
+                )
             if value:
                 rows.append((field.verbose_name, value))
         if heading == "审议表决" and revision.quorum_basis:
@@ -90,6 +104,39 @@ def _text_diff(revision: CovenantRevision):
     return diff_articles(old_articles, new_articles), [a for a in new_articles if a.mentions_fine]
 
 
+def _feedback(request, revision: CovenantRevision, diff, note_next: str) -> dict:
+    """Beside each article of the diff: its opinions, answers and the reviewer's notes
+    (community.opinions.feedback_by_article, a constant number of queries); the articles shown
+    are the changed ones and any other that has something beside it."""
+    if diff is None:
+        return {}
+    articles = {c.new.id: c.new for c in diff.changes if c.new is not None}
+    feedback = feedback_by_article(revision, request.user, articles)
+    rows = []
+    for change in diff.changes:
+        article = change.new or change.old
+        found = feedback.pop(article.id, None)
+        if change.kind != "unchanged" or change.renumbered or found:
+            rows.append((change, found))
+    whole = feedback.pop("", None)
+    others = []
+    for found in feedback.values():
+        label = next(
+            (o.article_label for o in found.opinions if o.article_label),
+            next((n.article_label for n in found.notes if n.article_label), "已删除的条文"),
+        )
+        others.append((label or WHOLE_DRAFT, found))
+    may_note = revision.stage == Stage.REVIEW and may_write_notes(request.user, revision)
+    return {
+        "article_rows": rows,
+        "whole_feedback": whole,
+        "other_feedback": others,
+        "may_note": may_note,
+        "note_next": note_next,
+        "note_choices": article_choices(articles) if may_note else [],
+    }
+
+
 def _opinion_forms(revision: CovenantRevision) -> list[tuple[object, int]]:
     """The revision's 意见征集 forms, each with how many answers it received. Only the community's
     own forms: a link set before the form's rule was kept counts nothing."""
@@ -109,14 +156,19 @@ def revision_detail(request, pk: int):
     covenant = CovenantPage.objects.get(pk=revision.covenant_id)
     diff, fines = _text_diff(revision)
     timeline, titles = _history(revision)
+    count = opinion_count(revision)
     context = {
+        **_feedback(request, revision, diff, "detail"),
+        "opinion_count": count,
+        "comment_window": window_of(revision),
+        "may_moderate": may_moderate(request.user, revision),
         "opinion_forms": _opinion_forms(revision),
         "diff": diff,
         "fines": fines,
         "page_title": str(revision),
         "header_icon": "doc-full",
         "revision": revision,
-        "sections": _field_rows(revision, titles),
+        "sections": _field_rows(revision, titles, count),
         "steps": [(step.name, step.label) for step in available_steps(revision, request.user)],
         "timeline": timeline,
         "live_revision_id": covenant.live_revision_id,
@@ -160,7 +212,9 @@ def revision_step(request, pk: int, step: str):
         # The reviewer's verdict is given where the proposed text and the opinions are shown.
         context["verdict"] = True
         context["diff"], context["fines"] = _text_diff(revision)
+        context.update(_feedback(request, revision, context["diff"], "review"))
         context["opinion_forms"] = _opinion_forms(revision)
+        context["opinion_count"] = opinion_count(revision)
     if found is FILING:
         # The reviewer files what was voted: the tallies, their warnings and the register they
         # were judged against, on the page where the filing is decided.

@@ -15,6 +15,7 @@ from community.models import CovenantPage, CovenantRevision, Stage
 from community.models.covenant import same_text
 from community.models.guard import publishing_adopted_revision
 from community.models.register import register_of, register_warnings, snapshot
+from community.opinions import require_answered
 from community.permissions import policy_for
 from community.procedures import REPRESENTATIVES, check_filing, check_vote, errors, legal_basis
 from community.steps import (
@@ -126,6 +127,8 @@ def submit_for_review(
     )
     if base is not None and same_text(base.voted_revision.as_object(), draft.as_object()):
         refuse("draft_unchanged", "草案与现行版本相同，请先在编辑页修改条文")
+    # Every opinion moderated and answered first, while the comment window asks for it.
+    require_answered(revision, draft)
     day = submitted_on or _today()
     _not_before(day, revision.soliciting_started_on, "提请审核日期", "征集开始日期", "submitted_on")
     revision.draft_revision = draft

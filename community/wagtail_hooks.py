@@ -26,6 +26,7 @@ from community.models import (
 )
 from community.models.covenant import PUBLISH_REFUSED, CovenantPage
 from community.models.guard import ALIAS_REFUSED
+from community.opinion_admin import opinion_urls
 from community.register_admin import register_urls
 from community.review import hooks as review_desk_hooks  # noqa: F401
 from community.review.hooks import DeskMenuItem
@@ -57,7 +58,7 @@ def refuse_direct_covenant_publish(request, page):
 
 @hooks.register("register_admin_urls")
 def covenant_admin_urls():
-    return [*revision_urls(), *register_urls(), *supervision_urls()]
+    return [*opinion_urls(), *revision_urls(), *register_urls(), *supervision_urls()]
 
 
 @hooks.register("register_admin_menu_item")

@@ -23,6 +23,7 @@ class Notification(models.Model):
         SIGNOFF_REQUESTED = "signoff_requested", "财务公开待审核"
         SUPERVISION_REPORT = "supervision_report", "监督委员会反映"
         EVALUATION_FLAG = "evaluation_flag", "民主评议结果"
+        OPINION_RECEIVED = "opinion_received", "草案收到居民意见"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

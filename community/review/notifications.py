@@ -9,13 +9,14 @@ transaction commits, through EMAIL_BACKEND: never in the request when tasks are 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
 from cms.tasks import enqueue_on_commit
-from community.models import CovenantRevision, Notification, Role, Stage
+from community.models import CovenantRevision, Notification, Opinion, Role, Stage
 
 Kind = Notification.Kind
 
@@ -164,6 +165,24 @@ def notify_on_stage_change(sender, instance, history_instance, **kwargs):
     kind = _event(previous, history_instance.stage)
     if kind is not None:
         notify(instance, kind, history_instance.history_id)
+
+
+@receiver(post_save, sender=Opinion)
+def notify_on_new_opinion(sender, instance, created, raw=False, **kwargs):
+    """A resident's opinion came in online (the page or the API, community/opinion_intake.py):
+    the committee is told, at most once per revision and day however many arrive (event_key)."""
+    if raw or not created or instance.source != Opinion.Source.ONLINE:
+        return
+    revision = instance.revision
+    day = timezone.localdate(instance.received_at)
+    notify_users(
+        members(Role.Kind.COMMITTEE, instance.community_id),
+        Kind.OPINION_RECEIVED,
+        f"{revision.community.title}《{revision.covenant.title}》的草案收到居民意见，"
+        "请审核后公开并逐条答复。",
+        event_key=f"opinion:{revision.pk}:{day:%Y-%m-%d}",
+        link=reverse("community_opinions", args=(revision.pk,)),
+    )
 
 
 def send_digest(now=None) -> int:

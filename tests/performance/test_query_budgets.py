@@ -178,7 +178,9 @@ ADMIN = {
 }
 ADMIN_BUDGETS = {
     "page_history": 18,
-    "covenant_revision": 32,  # with the register beside the tally: it, its groups, two histories
+    "covenant_revision": 37,  # the register beside the tally: it, its groups, two histories; the
+    # draft's opinions: their count by source, the comment window, and beside the articles the
+    # published opinions, the counts of the others and the reviewer's notes (five, whatever the number)
     "form_submissions": 19,
     "page_explorer_notices": 29,
 }

@@ -6,6 +6,8 @@ import datetime
 from django.utils import timezone
 
 from community.models import (
+    ArticleNote,
+    CommentWindow,
     CommunityPage,
     CommunityRegister,
     CovenantPage,
@@ -14,6 +16,7 @@ from community.models import (
     EvaluationRating,
     FinanceSignOff,
     NoticePage,
+    Opinion,
     RegisterGroup,
     SupervisionMember,
     SupervisionOpinion,
@@ -186,7 +189,77 @@ def new_notice_query(community, user) -> NoticeQuery:
     )
 
 
+class ShownDate(datetime.date):
+    """A date that also equals the text the desk shows for it (2026年3月5日), so that a date field
+    can be the one a history sweep changes and compares."""
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            return other == f"{self.year}年{self.month}月{self.day}日"
+        return super().__eq__(other)
+
+    __hash__ = datetime.date.__hash__
+
+
+def new_comment_window(community, user) -> CommentWindow:
+    revision = new_revision(community, user)
+    return save(
+        CommentWindow(
+            revision=revision,
+            community=community,
+            draft=revision.covenant.latest_revision,
+            opens_on=datetime.date(2026, 1, 5),
+            closes_on=datetime.date(2026, 2, 5),
+            opened_by=user,
+        ),
+        user,
+        "开始征求意见",
+    )
+
+
+def new_opinion(community, user) -> Opinion:
+    window = new_comment_window(community, user)
+    return save(
+        Opinion(
+            revision=window.revision,
+            community=community,
+            draft=window.draft,
+            article_label="第一条",
+            text="原文：我是张三，电话13812341234，建议修路。",
+            name="张三",
+            mobile="13812341234",
+            consent=True,
+        ),
+        user,
+        "居民提意见",
+    )
+
+
+def new_article_note(community, user) -> ArticleNote:
+    revision = new_revision(community, user)
+    return save(
+        ArticleNote(
+            revision=revision,
+            community=community,
+            draft=revision.covenant.latest_revision,
+            article_label="第一条",
+            text="合法。",
+            author=user,
+        ),
+        user,
+        "逐条审查意见",
+    )
+
+
 FACTORIES = {
+    "community.commentwindow": (
+        new_comment_window,
+        "closes_on",
+        ShownDate(2026, 3, 5),
+        "截止日期",
+    ),
+    "community.opinion": (new_opinion, "public_text", "建议修路。", "公开的意见内容"),
+    "community.articlenote": (new_article_note, "text", "与上位法一致。", "审查意见"),
     "community.covenantrevision": (
         new_revision,
         "opinions_summary",
