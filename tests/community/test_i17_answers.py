@@ -8,7 +8,12 @@ from community import transitions as t
 from community.models import CommentWindow, CovenantPage, Opinion, Stage
 from community.steps import ProcedureError
 from tests.community.covenant_helpers import article, chapter, edit_draft, freeze_today
-from tests.community.desk_opinion_helpers import FIVE_ARTICLES, TODAY, open_revision, resident_opinion
+from tests.community.desk_opinion_helpers import (
+    FIVE_ARTICLES,
+    TODAY,
+    open_revision,
+    resident_opinion,
+)
 
 pytestmark = pytest.mark.django_db
 
