@@ -154,6 +154,10 @@ class Cluster:
             env["SERVER_HEADER"] = host.name  # tells the checks which host answered
         if self.object_store:
             env.update(self.object_store_env())
+        if self.worker:
+            # the hosts queue background work (e-mail, search index updates) in PostgreSQL for
+            # `db_worker`, as in production; without it a worker would have nothing to run
+            env["TASKS_BACKEND"] = "database"
         env.update(self.extra_env)
         env.update(overrides)
         return env
@@ -259,12 +263,17 @@ class Cluster:
         ).create_bucket(Bucket="gongzhi-media")
 
     def start_worker(self) -> None:
-        self._spawn(
+        log = self.dir / "worker.log"
+        process = self._spawn(
             "worker", [sys.executable, "manage.py", "db_worker"], env=self.env(self.host_list[0])
         )
-        time.sleep(2)
-        if self.processes["worker"].poll() is not None:
-            raise RuntimeError(f"the task worker exited: see {self.dir / 'worker.log'}")
+        # up once it polls the queue (django-tasks-db logs "Starting worker"); a worker that
+        # refuses its settings exits only after Django has loaded, seconds in on a busy machine
+        deadline = time.monotonic() + 60
+        while "Starting worker" not in log.read_text(errors="replace"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the task worker did not start: see {log}")
+            time.sleep(0.2)
 
     # ---- app hosts ---------------------------------------------------------------------------
 
@@ -287,8 +296,10 @@ class Cluster:
         if dump and dump.exists():
             self._psql("psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", "gongzhi", "-f", str(dump))
         else:
+            # the demo's search index is built inline: no worker runs while the site is seeded
             seed_env = self.env(self.host_list[0], DEBUG="true", DJANGO_SUPERUSER_USERNAME=ADMIN_USER,
-                                DJANGO_SUPERUSER_PASSWORD="unused-" + secrets.token_urlsafe(9))  # fmt: skip
+                                DJANGO_SUPERUSER_PASSWORD="unused-" + secrets.token_urlsafe(9),
+                                TASKS_BACKEND="immediate")  # fmt: skip
             self.manage("quickstart", "--no-serve", env=seed_env)
             if dump:
                 dump.parent.mkdir(parents=True, exist_ok=True)

@@ -262,6 +262,32 @@ def check_kill(checks: Checks, cluster: Cluster, form_id: int, schema: dict, sec
     )  # fmt: skip
 
 
+def check_worker(checks: Checks, cluster: Cluster):
+    """The worker ran the tasks the hosts queued (the publish's search update and notifications):
+    a worker that exits, or hosts that run their tasks inline, would pass every other check."""
+    alive = cluster.processes["worker"].poll() is None
+    deadline = time.monotonic() + 10
+    while True:
+        counts = dict(cluster.sql(
+            "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
+        ))  # fmt: skip
+        pending = counts.get("READY", 0) + counts.get("RUNNING", 0)
+        if not pending or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    done = counts.get("SUCCESSFUL", 0)
+    checks.add(
+        "task worker ran the queued tasks",
+        alive and done > 0 and set(counts) == {"SUCCESSFUL"},
+        f"worker {'running' if alive else 'exited'}; tasks {fmt_statuses(counts)}",
+        "running; every queued task SUCCESSFUL (TASKS_BACKEND=database)",
+    )
+
+
+def fmt_statuses(counts: dict) -> str:
+    return ", ".join(f"{k.lower()} {v}" for k, v in sorted(counts.items())) or "none queued"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--with-object-store", action="store_true",
@@ -300,12 +326,13 @@ def main() -> int:
         check_rate_limit(checks, cluster, form_id, schema)
         check_kill(checks, cluster, form_id, schema, args.load_seconds)
         if cluster.worker:
-            alive = cluster.processes["worker"].poll() is None
-            checks.add("task worker running throughout", alive,
-                       "running" if alive else "exited", "running")  # fmt: skip
+            check_worker(checks, cluster)
     except Exception as error:  # a broken setup is a failed run, with its reason in the table
         checks.add(
-            "setup and checks ran", False, f"{type(error).__name__}: {error}"[:300], "no error"
+            "setup and checks ran",
+            False,
+            f"{type(error).__name__}: {error}".splitlines()[0][:300],
+            "no error",
         )
     finally:
         cluster.stop()
