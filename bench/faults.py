@@ -342,6 +342,7 @@ class Suite:
         left = [p for p in media.rglob("*") if p.is_file() and p not in before]
         filler.unlink()
         message = re.search(r"(文件没有保存[^<]*|存储空间[^<]*|磁盘[^<]*)", text)
+        said = " ".join(message.group(1).split()) if message else ""  # one line in the table
         stored = self.cluster.sql(
             "SELECT count(*) FROM wagtaildocs_document WHERE title = %s", title
         )[0][0]
@@ -350,7 +351,7 @@ class Suite:
             "media disk full",
             "an upload is refused with a Chinese message, leaves no file and no row",
             status == 200 and bool(message) and not left and stored == 0,
-            f"upload answered {status}{' «' + message.group(1)[:40] + '»' if message else ', no message'}; "
+            f"upload answered {status}{' «' + said[:40] + '»' if message else ', no message'}; "
             f"{len(left)} file(s) left ({', '.join(f'{p.stat().st_size} B' for p in left)}), {stored} row(s); "
             f"{free} B were free",
         )
