@@ -121,9 +121,11 @@ def _measure(env: dict, publishes: int, label: str) -> dict:
 def measure(publishes: int, label: str) -> dict:
     """In a process whose settings come from the environment: publish `publishes` notices, timing
     each publish's transaction, then (queued) how long until the search finds each one."""
+    # Django is set up in the measuring child process, with the environment it was given.
     import django
 
     django.setup()
+    # after django.setup(): the models and the search
     from django.db import connection, transaction
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult

@@ -55,6 +55,7 @@ def reindex(page) -> None:
     run by the worker once it commits; off the request path either way on PostgreSQL, where each
     index write refreshes the title norms over the whole index."""
     if page is not None and page.pk is not None:
+        # cms.tasks reaches the search backend, which imports this module's pages.
         from cms.tasks import index_object
 
         index_object.enqueue(page._meta.app_label, page._meta.model_name, str(page.pk))

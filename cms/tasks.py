@@ -43,6 +43,7 @@ ATTEMPT = "_attempt"  # the keyword argument that counts a retried task's attemp
 
 def queued(task_obj) -> bool:
     """Whether `task_obj` goes to a queue in the database (rather than running inline)."""
+    # The database queue's app is importable only once the app registry is ready.
     from django_tasks_db import DatabaseBackend
 
     return isinstance(task_obj.get_backend(), DatabaseBackend)
@@ -113,6 +114,7 @@ def index_object(app_label: str, model_name: str, pk: str) -> bool:
     A publish saves its page several times (the revision, then the publish), each save asking for
     an update: queued, the first to run marks the others done (`_supersede`), so the worker indexes
     the page once."""
+    # modelsearch's index module loads the search backends: only when a task runs.
     from modelsearch import index
 
     if queued(index_object):
@@ -129,6 +131,7 @@ def _supersede(task_obj, args: list) -> int:
     """Mark done the queued runs of `task_obj` with these arguments not started yet: this run
     reads the object after they were committed, so it does their work. Runs committed later stay
     queued."""
+    # Models of the database queue: only after the app registry is ready.
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(
@@ -141,6 +144,7 @@ def _supersede(task_obj, args: list) -> int:
 def route_search_updates() -> None:
     """Have Wagtail's post_save search handler (modelsearch.signal_handlers) queue `index_object`,
     retried, instead of its own task without retries. Called from cms/apps.py."""
+    # Called from AppConfig.ready(): the handlers' module needs the models.
     from modelsearch import signal_handlers
 
     signal_handlers.insert_or_update_object_task = index_object
@@ -172,6 +176,7 @@ def requeue_abandoned(now: datetime.datetime | None = None) -> int:
     """Put back in the queue the tasks marked running whose worker is gone: claimed by a process of
     this host that no longer runs, or started more than TASKS_ABANDONED_SECONDS ago. Returns how
     many. The row keeps its id, so whoever waits on the result sees it finish."""
+    # Models of the database queue: only after the app registry is ready.
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 

@@ -11,6 +11,7 @@ from cms.tasks import retried
 @retried(atomic=False)
 def email_notifications(notification_ids: list[int]) -> int:
     """Mail the notifications `notification_ids` not mailed yet; returns how many went out."""
+    # notifications imports this module to queue the task: imported when it runs.
     from community.review.notifications import email
 
     return email(notification_ids)
@@ -19,6 +20,7 @@ def email_notifications(notification_ids: list[int]) -> int:
 @retried(atomic=False)
 def digest(with_reminders: bool = False) -> dict:
     """The day's reminders (if asked), then each user's digest of unread notifications."""
+    # As above: the desk's modules import this one to queue its tasks.
     from community.review.notifications import send_digest
     from community.review.reminders import send_reminders
 

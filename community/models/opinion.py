@@ -289,9 +289,11 @@ class ArticleNote(models.Model):
     article_id = models.CharField("条文", max_length=64, blank=True)
     article_label = models.CharField("审核时的条号", max_length=40, blank=True)
     text = models.TextField("审查意见", max_length=NOTE_MAX)
+    # SET_NULL: a deleted account leaves the note (and the history keeps the author's name).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name="审核人",
     )

@@ -83,6 +83,7 @@ def notify_users(users, kind: str, message: str, *, event_key: str, link: str = 
 
 def _email_later(created: list[Notification]) -> None:
     """Queue the mail of the new notifications whose recipient has an address."""
+    # community.tasks imports this module (the task mails through email()).
     from community.tasks import email_notifications
 
     to_mail = [n.pk for n in created if n.recipient.email]

@@ -51,7 +51,8 @@ def test_the_verdict_form_shows_the_diff_and_the_opinions(client, submitted, rev
     client.force_login(reviewer_liuxi)
     url = reverse("community_revision_step", args=(submitted.pk, "review"))
     html = client.get(url).content.decode()
-    form_at = html.index('<form method="post"')
+    # The verdict's form (the diff above it holds the per-article note forms since issue 17).
+    form_at = html.rindex('<form method="post"', 0, html.index('name="opinion"'))
     before_form = html[:form_at]
     assert "条文对照（与此前现行版本相比）" in before_form
     assert "<del>二十</del>" in before_form and "<ins>十五</ins>" in before_form
