@@ -25,7 +25,14 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Revision
 
-from community.models import ArticleNote, CommentWindow, CovenantRevision, Opinion, Stage
+from community.models import (
+    ArticleNote,
+    CommentWindow,
+    CovenantRevision,
+    Notification,
+    Opinion,
+    Stage,
+)
 
 S, R, A = Opinion.Source, Opinion.RejectReason, Opinion.Answer
 WINDOW_DAYS = 30
@@ -281,3 +288,8 @@ def seed_opinions() -> None:
     ArticleNote.objects.filter(pk=note.pk).update(
         created_at=_at(revision.reviewed_on, 10), updated_at=_at(revision.reviewed_on, 10)
     )
+    # The story is past (every opinion moderated and answered): the committee's "收到居民意见"
+    # notifications of it are read, not unread work that a digest would mail today.
+    Notification.objects.filter(
+        kind=Notification.Kind.OPINION_RECEIVED, event_key__startswith=f"opinion:{revision.pk}:"
+    ).update(read_at=timezone.now())
