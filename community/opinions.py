@@ -18,7 +18,14 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from cms.display import local_date, local_datetime
-from community.models import ArticleNote, CommentWindow, CovenantRevision, Opinion, Stage
+from community.models import (
+    ArticleNote,
+    CommentWindow,
+    CovenantPage,
+    CovenantRevision,
+    Opinion,
+    Stage,
+)
 from community.models.opinion import NOTE_MAX, OPINION_MAX, REASON_MAX
 from community.models.outline import Article
 from community.permissions import policy_for
@@ -80,7 +87,7 @@ def articles_of(draft: Revision | None) -> dict[str, Article]:
     """The draft's articles by block id, in the text's order."""
     if draft is None:
         return {}
-    return {article.id: article for article in draft.as_object().articles()}
+    return {article.id: article for article in CovenantPage.text_from(draft.content).articles()}
 
 
 def label_in(articles: dict[str, Article], article_id: str, fallback: str = "") -> str:
