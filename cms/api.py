@@ -4,6 +4,7 @@ declares the same error shapes in OpenAPI; and the guard every endpoint that tak
 words puts first (`answers_only`: JSON only, no post from another site's page)."""
 
 import functools
+from http import HTTPStatus
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -33,10 +34,16 @@ class ProblemSchema(Schema):
 
 # 400: a parameter refused before any handler runs (cms/input_guard.py: NUL, out-of-range ids).
 PROBLEMS = {400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema}
+# An endpoint taking a resident's words (answers_only): also 403 (another site's page), 409 (not
+# open), 415 (not JSON), 429 (rate limited).
+SUBMISSION_PROBLEMS = dict.fromkeys((400, 403, 404, 409, 415, 422, 429), ProblemSchema)
 
 
-def _bare_problem(status: int, title: str, detail: str) -> JsonResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def problem(status: int, detail: str, **extra) -> JsonResponse:
+    """A problem+json response (RFC 9457) whose title is the status's phrase; `extra` adds our
+    members (code, errors)."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+            "detail": detail, **extra}  # fmt: skip
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
@@ -64,9 +71,9 @@ def answers_only(view):
     @functools.wraps(view)
     def checked(request, *args, **kwargs):
         if request.content_type != "application/json":
-            return _bare_problem(415, "Unsupported Media Type", "请以 application/json 提交。")
+            return problem(415, "请以 application/json 提交。")
         if cross_site(request):
-            return _bare_problem(403, "Forbidden", "不接受其他网站页面代为提交的答复。")
+            return problem(403, "不接受其他网站页面代为提交的答复。")
         return view(request, *args, **kwargs)
 
     return checked

@@ -6,17 +6,16 @@ unpublished or restricted page); the calendar counts public notices only."""
 
 import datetime
 from dataclasses import asdict
-from http import HTTPStatus
 
 from django.db import models
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from pydantic import ConfigDict, Field, create_model
 
-from cms.api import MAX_ID, PROBLEMS, PageId, ProblemSchema, answers_only
+from cms.api import MAX_ID, PROBLEMS, SUBMISSION_PROBLEMS, PageId, answers_only, problem
 from cms.ratelimit import client_key
 from cms.visibility import reachable
 from community.diff import ArticleChange
@@ -344,24 +343,9 @@ def opinions(request: HttpRequest, page_id: PageId):
     }
 
 
-def _problem(status: int, detail: str, **extra) -> JsonResponse:
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
-            "detail": detail, **extra}  # fmt: skip
-    return JsonResponse(body, status=status, content_type="application/problem+json")
-
-
 @router.post(
     "/{page_id}/opinions/",
-    response={
-        201: OpinionCreated,
-        400: ProblemSchema,
-        403: ProblemSchema,
-        404: ProblemSchema,
-        409: ProblemSchema,
-        415: ProblemSchema,
-        422: ProblemSchema,
-        429: ProblemSchema,
-    },
+    response={201: OpinionCreated, **SUBMISSION_PROBLEMS},
     url_name="covenant_opinion_create",
     summary="Send an opinion on a draft article (对草案提意见)",
     description="JSON only (415 otherwise). 409 `closed` outside the comment window; 422 per "
@@ -389,7 +373,7 @@ def send_opinion(request: HttpRequest, page_id: PageId, payload: OpinionIn):
         {**asdict(e), "field": "article_id" if e.field == "article" else e.field}
         for e in result.errors
     ]
-    response = _problem(result.status, result.message, code=str(result.code), errors=errors)
+    response = problem(result.status, result.message, code=str(result.code), errors=errors)
     if result.retry_after is not None:
         response["Retry-After"] = str(result.retry_after)
     return response

@@ -2,13 +2,10 @@
 answer and the reviewer's note. They only collect values; the rules are in community.opinions,
 whose refusals come back onto these forms' fields (ProcedureError.apply_to)."""
 
-import re
-import unicodedata
-
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from cms.fields import MobileField
 from cms.text import check_text_fields
 from cms.widgets import DateInput
 from community.models import Opinion
@@ -17,25 +14,10 @@ from community.models.outline import Article
 from community.opinions import WHOLE_DRAFT
 
 DATE = DateInput()
-SEPARATORS = re.compile(r"[\s\-‐‑‒–—]")
-MOBILE = RegexValidator(
-    r"^1[3-9]\d{9}$", "请填写 11 位手机号码，例如 13812341234。", code="invalid_mobile"
-)
 
 
 def _length(limit: int) -> str:
     return f"太长：最多 {limit} 个字。"
-
-
-class MobileNumber(forms.CharField):
-    """An 11-digit mobile number however it was typed (138 0013 8000, full-width digits), kept as
-    its ASCII digits. (The resident's side has the same rule as cms.fields.MobileField.)"""
-
-    default_validators = [MOBILE]
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return SEPARATORS.sub("", unicodedata.normalize("NFKC", value)) if value else value
 
 
 def article_choices(articles: dict[str, Article]) -> list[tuple[str, str]]:
@@ -145,7 +127,7 @@ class OfflineForm(CheckedForm):
         label="姓名（选填）", max_length=NAME_MAX, required=False,
         error_messages={"max_length": _length(NAME_MAX)},
     )  # fmt: skip
-    mobile = MobileNumber(label="手机号码（选填）", required=False, max_length=20)
+    mobile = MobileField(label="手机号码（选填）", required=False)
     consent = forms.BooleanField(
         label="本人同意村(居)委会用其姓名和手机号码联系答复（不公开）", required=False
     )

@@ -71,14 +71,8 @@ def window_words(window: CommentWindow, day=None) -> str:
 def draft_text(window: CommentWindow) -> CovenantPage:
     """The window's saved draft (its title, preamble and body), as an unsaved page: the draft
     residents read, never the live text nor a later edit. Read from the revision's content
-    (loaded with the window), as CovenantPage.texts_of does, without the queries of as_object()."""
-    content = window.draft.content
-    return CovenantPage(
-        title=content.get("title", ""),
-        kind=content.get("kind", CovenantPage.Kind.VILLAGE_COVENANT),
-        preamble=content.get("preamble", ""),
-        body=content.get("body", "[]"),
-    )
+    (loaded with the window), without the queries of as_object()."""
+    return CovenantPage.text_from(window.draft.content)
 
 
 class OpinionForm(forms.Form):

@@ -5,7 +5,8 @@ views (community/opinion_admin.py), community.transitions and the tests call the
 
 A refusal is a ProcedureError (code, Chinese message, field), as for the procedure's steps; a user
 who may not act gets PermissionDenied. Every change is saved with who and why in its history.
-Moderation and answers change what the public draft page shows: they drop the page cache."""
+Moderation and answers change what the public draft page shows: saving an opinion or the window
+drops the page cache (community/signals.py, PAGE_CACHE_INVALIDATED_BY), whichever path saves it."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -16,9 +17,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.models import Revision
 
-from cms import cache
 from cms.display import local_date, local_datetime
-from community.models import ArticleNote, CommentWindow, CovenantRevision, Opinion, Stage
+from community.models import (
+    ArticleNote,
+    CommentWindow,
+    CovenantPage,
+    CovenantRevision,
+    Opinion,
+    Stage,
+)
 from community.models.opinion import NOTE_MAX, OPINION_MAX, REASON_MAX
 from community.models.outline import Article
 from community.permissions import policy_for
@@ -80,7 +87,7 @@ def articles_of(draft: Revision | None) -> dict[str, Article]:
     """The draft's articles by block id, in the text's order."""
     if draft is None:
         return {}
-    return {article.id: article for article in draft.as_object().articles()}
+    return {article.id: article for article in CovenantPage.text_from(draft.content).articles()}
 
 
 def label_in(articles: dict[str, Article], article_id: str, fallback: str = "") -> str:
@@ -163,7 +170,6 @@ def save_window(
         window.draft = draft
         reason = f"改为征求对 {local_datetime(draft.created_at)} 保存的草案的意见"
     _save(window, user, reason)
-    cache.invalidate()
     return window
 
 
@@ -183,7 +189,6 @@ def _moderated(opinion: Opinion, user, reason: str) -> Opinion:
     opinion.moderated_by = user
     opinion.moderated_at = timezone.now()
     _save(opinion, user, reason)
-    cache.invalidate()
     return opinion
 
 
@@ -229,7 +234,6 @@ def redact(opinion: Opinion, user, public_text: str) -> Opinion:
         return opinion
     opinion.public_text = shown
     _save(opinion, user, "删改公开的意见内容" if shown else "恢复公开意见原文")
-    cache.invalidate()
     return opinion
 
 
@@ -310,7 +314,6 @@ def enter_offline(
         moderated_at=now if decided else None,
     )
     _save(opinion, user, f"代录意见（{Opinion.Source(source).label}）")
-    cache.invalidate()
     return opinion
 
 
@@ -350,7 +353,6 @@ def answer(opinion: Opinion, user, *, answer: str, reason: str, adopted_in: str 
     opinion.answered_at = timezone.now()
     label = Opinion.Answer(answer).label
     _save(opinion, user, f"答复：{label}" if first else f"修改答复：{label}")
-    cache.invalidate()
     return opinion
 
 

@@ -6,7 +6,6 @@ through the same pipeline as the site's form (consultation.answers); this module
 
 import datetime
 from dataclasses import asdict
-from http import HTTPStatus
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
@@ -15,7 +14,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 from wagtail.rich_text import expand_db_html
 
-from cms.api import PROBLEMS, PageId, ProblemSchema, answers_only
+from cms.api import PROBLEMS, SUBMISSION_PROBLEMS, PageId, answers_only, problem
 from cms.ratelimit import client_key
 from cms.visibility import reachable
 from consultation import idempotency
@@ -68,11 +67,6 @@ class SubmissionOut(Schema):
     id: int
 
 
-def _problem(status: int, title: str, detail: str, **extra) -> JsonResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JsonResponse(body, status=status, content_type="application/problem+json")
-
-
 def _form_page(page_id: PageId) -> CommunityFormPage:
     page = reachable(CommunityFormPage.objects).filter(pk=page_id).first()
     if page is None:
@@ -112,16 +106,7 @@ def form_schema(request: HttpRequest, page_id: PageId):
 
 @router.post(
     "/{page_id}/submissions/",
-    response={
-        201: SubmissionOut,
-        400: ProblemSchema,
-        403: ProblemSchema,
-        404: ProblemSchema,
-        409: ProblemSchema,
-        415: ProblemSchema,
-        422: ProblemSchema,
-        429: ProblemSchema,
-    },
+    response={201: SubmissionOut, **SUBMISSION_PROBLEMS},
     url_name="form_submit",
     summary="Answer a form",
     description="JSON only (415 otherwise). A browser page of another site may post only if its "
@@ -137,9 +122,8 @@ def form_schema(request: HttpRequest, page_id: PageId):
 def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
     key = request.headers.get("Idempotency-Key")
     if key is not None and not idempotency.valid_key(key):
-        return _problem(
+        return problem(
             400,
-            "Bad Request",
             "Idempotency-Key 应为 1–200 个可见 ASCII 字符（不含空格），例如一个 UUID。",
             code="idempotency_key_invalid",
             errors=[],
@@ -157,9 +141,8 @@ def submit(request: HttpRequest, page_id: PageId, payload: AnswerIn):
     if isinstance(result, Accepted):
         return Status(201, {"id": result.submission.pk})
     # problem+json like every other error of the API, with the refusal's code and field errors
-    response = _problem(
+    response = problem(
         result.status,
-        HTTPStatus(result.status).phrase,
         result.message,
         code=str(result.code),
         errors=[asdict(e) for e in result.errors],

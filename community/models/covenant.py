@@ -267,15 +267,18 @@ class CovenantPage(ChineseSearchable, PrintableMixin, Page):
                 "pk", "content"
             )
         )
-        return [
-            CovenantPage(
-                title=content.get("title", ""),
-                kind=content.get("kind", self.kind),
-                preamble=content.get("preamble", ""),
-                body=content.get("body", "[]"),
-            )
-            for content in (contents[v.voted_revision_id] for v in versions)
-        ]
+        return [CovenantPage.text_from(contents[v.voted_revision_id], self.kind) for v in versions]
+
+    @staticmethod
+    def text_from(content: dict, kind: str | None = None) -> "CovenantPage":
+        """The text (title, preamble, body) a saved revision's content holds, as an unsaved page,
+        without the queries of `Revision.as_object()`."""
+        return CovenantPage(
+            title=content.get("title", ""),
+            kind=content.get("kind", kind or CovenantPage.Kind.VILLAGE_COVENANT),
+            preamble=content.get("preamble", ""),
+            body=content.get("body", "[]"),
+        )
 
     def text_cache_key(self) -> str:
         """Names the rendered text (table of contents and articles) by its content, so the

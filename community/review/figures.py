@@ -188,5 +188,8 @@ def register() -> None:
     )
     history_registry.register("community.FinanceSignOff", title_path="notice.title")
     history_registry.register("community.CommentWindow", title_path="revision.covenant.title")
-    history_registry.register("community.Opinion", title_path="revision.covenant.title")
+    # the words the public reads, of an opinion perhaps never published: the committee's only
+    history_registry.register(
+        "community.Opinion", title_path="revision.covenant.title", committee_only={"public_text"}
+    )
     history_registry.register("community.ArticleNote", title_path="revision.covenant.title")

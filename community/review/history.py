@@ -46,11 +46,17 @@ def related_titles(entry: VersionedModel, rows) -> dict:
 
 
 def field_changes(
-    entry: VersionedModel, new, old, titles: dict, hide_personal: bool = True
+    entry: VersionedModel,
+    new,
+    old,
+    titles: dict,
+    hide_personal: bool = True,
+    committee: bool = True,
 ) -> list[FieldChange]:
     """`diff_against` for the editable fields; the bookkeeping it skips (model_to_dict leaves
-    non-editable fields out), such as `published_at`, compared the same way by hand."""
-    names = entry.diff_fields()
+    non-editable fields out), such as `published_at`, compared the same way by hand. A reader
+    not of the record's committee (`committee` False) sees no committee-only field."""
+    names = entry.diff_fields(committee)
     fields = {name: entry.model._meta.get_field(name) for name in names}
     editable = [name for name in names if fields[name].editable]
     delta = new.diff_against(old, included_fields=editable)
@@ -96,10 +102,12 @@ def history_view(request, model_key: str, object_id: int):
     titles = related_titles(entry, rows)
     latest = rows[-1]
     community = CommunityPage.objects.get(pk=getattr(latest, f"{entry.community_field}_id"))
-    hide = not policy_for(request.user).may_see_personal_names(community)
+    policy = policy_for(request.user)
+    hide = not policy.may_see_personal_names(community)
+    committee = policy.is_committee_of(community)
     timeline = []
     for previous, row in zip([None, *rows], rows, strict=False):
-        changed = field_changes(entry, row, previous, titles, hide) if previous else []
+        changed = field_changes(entry, row, previous, titles, hide, committee) if previous else []
         timeline.append(
             {
                 "row": row,
@@ -124,7 +132,11 @@ def history_view(request, model_key: str, object_id: int):
         "older": older,
         "newer": newer,
         "community": community,
-        "diff": field_changes(entry, newer, older, titles, hide) if older is not newer else [],
+        "diff": (
+            field_changes(entry, newer, older, titles, hide, committee)
+            if older is not newer
+            else []
+        ),
         "change_types": CHANGE_TYPES,
     }
     return TemplateResponse(request, "community/review/history.html", context)

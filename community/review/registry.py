@@ -27,6 +27,9 @@ class VersionedModel:
     # The policy's method giving the communities whose rows the user may read (`communities`:
     # every community the user may see).
     scope: str = "communities"
+    # Fields only the record's committee reads in the history (e.g. the words of an opinion that
+    # was never published): left out of the diff for every other reader.
+    committee_only: frozenset = frozenset()
 
     @property
     def key(self) -> str:
@@ -49,12 +52,14 @@ class VersionedModel:
         head = self.title_path.rsplit(".", 1)[0]
         return [head.replace(".", "__")] if "." in self.title_path else []
 
-    def diff_fields(self) -> list[str]:
-        """Every tracked field but bookkeeping, editable or not (publishing is a change too)."""
+    def diff_fields(self, committee: bool = True) -> list[str]:
+        """Every tracked field but bookkeeping, editable or not (publishing is a change too);
+        without the committee-only ones for a reader who is not of the record's committee."""
+        hidden = self.hidden if committee else self.hidden | self.committee_only
         return [
             f.name
             for f in self.history_model.tracked_fields
-            if f.name not in self.hidden and not f.name.startswith("history_")
+            if f.name not in hidden and not f.name.startswith("history_")
         ]
 
     def title_of(self, row) -> str:
@@ -80,8 +85,15 @@ class HistoryRegistry:
         title_path: str,
         community_field: str = "community",
         scope: str = "communities",
+        committee_only: frozenset | set = frozenset(),
     ):
-        entry = VersionedModel(label, title_path, community_field, scope=scope)
+        entry = VersionedModel(
+            label,
+            title_path,
+            community_field,
+            scope=scope,
+            committee_only=frozenset(committee_only),
+        )
         self._entries[entry.key] = entry
         return entry
 

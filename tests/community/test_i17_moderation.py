@@ -252,6 +252,26 @@ def test_moderation_and_answers_drop_the_page_cache(revision, committee_shiqiao,
     assert len(calls) == 4
 
 
+def test_every_committee_path_drops_the_page_cache_once(revision, committee_shiqiao, monkeypatch):
+    """One mechanism (the Opinion signal and PAGE_CACHE_INVALIDATED_BY for the window), whichever
+    path saves: counted at the bump, under both."""
+    bumps = []
+    monkeypatch.setattr("cms.cache._bump", lambda: bumps.append(1))
+    opinions.save_window(
+        revision, committee_shiqiao, opens_on=STARTED, closes_on=TODAY + datetime.timedelta(days=9)
+    )
+    assert len(bumps) == 1
+    entered = opinions.enter_offline(
+        revision, committee_shiqiao, source="paper", received_on=TODAY, article_id="a5",
+        text="书面意见：建议拴养。",
+    )  # fmt: skip
+    assert len(bumps) == 2
+    opinions.redact(entered, committee_shiqiao, entered.text)  # no change, no save
+    assert len(bumps) == 2
+    resident_opinion(revision)  # awaiting moderation: the public pages do not change
+    assert len(bumps) == 2
+
+
 # The listing
 
 

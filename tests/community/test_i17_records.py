@@ -117,3 +117,20 @@ def test_offline_opinions_notify_nobody(revision, committee_shiqiao):
         revision, committee_shiqiao, source="box", received_on=TODAY, article_id="", text="意见箱"
     )
     assert not _notes(committee_shiqiao).exists()
+
+
+@pytest.mark.parametrize("who", ["reviewer_liuxi", "district_staff"])
+def test_history_of_an_opinion_not_published_shows_no_text_beyond_the_committee(
+    client, request, revision, committee_shiqiao, who
+):
+    opinion = resident_opinion(revision, text="广告：某某狗粮批发。")
+    opinions.redact(opinion, committee_shiqiao, "某某狗粮批发，电话另询。")
+    opinions.reject(opinion, committee_shiqiao, "advertising")
+    first, *_, last = opinion.history.order_by("history_date", "history_id")
+    whole = {"from": first.history_id, "to": last.history_id}  # the diff across every change
+    client.force_login(request.getfixturevalue(who))
+    html = client.get(history_url(opinion), whole).content.decode()
+    assert "不予公开：广告" in html
+    assert "狗粮" not in html
+    client.force_login(committee_shiqiao)
+    assert "某某狗粮批发，电话另询。" in client.get(history_url(opinion), whole).content.decode()

@@ -258,7 +258,7 @@ FACTORIES = {
         ShownDate(2026, 3, 5),
         "截止日期",
     ),
-    "community.opinion": (new_opinion, "public_text", "建议修路。", "公开的意见内容"),
+    "community.opinion": (new_opinion, "answer_reason", "已说明。", "答复理由"),
     "community.articlenote": (new_article_note, "text", "与上位法一致。", "审查意见"),
     "community.covenantrevision": (
         new_revision,
