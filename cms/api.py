@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja import Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
@@ -116,6 +117,10 @@ VALIDATION_MESSAGES = {
     "too_long": "太长，最多 {max_length} 个字符。",
 }
 VALIDATION_DETAIL = "请求的参数或内容有误，见 errors。"
+# django-ninja refuses a body it cannot parse (not JSON, or not UTF-8) with HttpError(400) and this
+# English text (ninja/params/models.py, "… (the parser's error)" under DEBUG).
+NINJA_UNPARSED = "Cannot parse request body"
+UNPARSED_DETAIL = "请求内容不是有效的 JSON，请检查后重新提交。"
 
 
 def chinese_error(error: dict) -> dict:
@@ -147,3 +152,12 @@ def install_problems(api) -> None:
         return problem_response(
             status=422, detail=VALIDATION_DETAIL, errors=[chinese_error(e) for e in raw]
         )
+
+    @api.exception_handler(HttpError)
+    def http_problem(request, exc):
+        """Wagtail's own handler (problem+json with the error's text), except ninja's refusal of
+        a body it cannot parse: that is a client's mistake, said in Chinese, with a code."""
+        if exc.status_code == 400 and str(exc).startswith(NINJA_UNPARSED):
+            error = chinese_error({"type": "json_invalid", "loc": ["body"]})
+            return problem_response(status=400, detail=UNPARSED_DETAIL, errors=[error])
+        return problem_response(status=exc.status_code, detail=str(exc))

@@ -226,6 +226,11 @@ def seed_opinions() -> None:
         "开始征求意见（征求意见稿）",
         _at(opens - datetime.timedelta(days=1), 17),
     )
+    # The 征求意见稿 was saved before the window opened (the page says when it was saved), not on
+    # the day the demo was seeded.
+    Revision.objects.filter(pk=draft.pk).update(
+        created_at=_at(opens - datetime.timedelta(days=2), 16)
+    )
     labels = {a.id: a.label for a in draft.as_object().articles()}
     answered_on = closes + datetime.timedelta(days=2)
     for n, demo in enumerate(OPINIONS):

@@ -112,3 +112,15 @@ def test_both_endpoints_are_in_the_openapi_document(client):
     assert set(ops) >= {"get", "post"}
     assert ops["post"]["summary"].endswith("(对草案提意见)")
     assert {"201", "409", "422", "429"} <= set(ops["post"]["responses"])
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"text": "\\xed\\xa0\\x80"}', b"\xff\xfe"])
+def test_a_body_that_is_no_json_is_refused_in_chinese_with_a_code(client, window, covenant, body):
+    """Ninja's own refusal says "Cannot parse request body" and no code; nothing is stored."""
+    response = client.post(_url(covenant), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    data = response.json()
+    assert data["detail"] == "请求内容不是有效的 JSON，请检查后重新提交。"
+    assert [(e["code"], e["field"]) for e in data["errors"]] == [("json_invalid", "body")]
+    assert not made_here().exists()

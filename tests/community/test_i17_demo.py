@@ -38,6 +38,8 @@ def test_the_revision_has_a_closed_window_before_its_submission(revision, window
     comment_draft = window.draft.as_object()
     assert not same_text(in_force, comment_draft)
     assert not same_text(revision.draft_revision.as_object(), comment_draft)
+    # The draft page says when the 征求意见稿 was saved: before the window opened.
+    assert timezone.localtime(window.draft.created_at).date() < window.opens_on
 
 
 def test_the_comment_draft_changes_several_articles(window, revision):

@@ -132,6 +132,9 @@ def test_a_resident_comments_through_the_form(client, window, covenant):
     form = client.get(draft_path(covenant, "opinion/?article=a5"))
     html = _html(form)
     assert "对第五条提意见" in html and "csrfmiddlewaretoken" not in html
+    # The revision names its covenant (CovenantRevision.__str__): the title once, not twice.
+    assert f"{covenant.title} · {covenant.title}" not in html
+    assert f'<p class="meta">{covenant.title} · 征集民意的征求意见稿</p>' in html
     assert f'action="{POST.format(covenant.pk)}"' in html
     response = client.post(POST.format(covenant.pk), {"article": "a5", "text": "建议增加投放点。"})
     assert response.status_code == 303 and response["Location"].endswith("draft/?sent=pending#sent")
