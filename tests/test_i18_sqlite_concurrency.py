@@ -50,7 +50,11 @@ def test_a_page_view_opens_no_transaction_and_an_answer_does(client, yinxing):
     page = make_form(yinxing)
     with CaptureQueriesContext(connection) as reading:
         assert client.get(page.url).status_code == 200
-    assert not [q for q in reading.captured_queries if "SAVEPOINT" in q["sql"]]
+    read_savepoints = [q for q in reading.captured_queries if "SAVEPOINT" in q["sql"]]
+    if connection.vendor == "sqlite":
+        assert not read_savepoints  # a page view never takes SQLite's write lock
+    else:
+        assert read_savepoints  # PostgreSQL keeps ATOMIC_REQUESTS: every request one transaction
     with CaptureQueriesContext(connection) as writing:
         assert post(client, page, ANSWER).status_code == 200
     assert [q for q in writing.captured_queries if "SAVEPOINT" in q["sql"]]
