@@ -83,6 +83,15 @@ t.begin_drafting(rev, committee)
 t.submit_for_review(rev, committee, submitted_on=timezone.localdate())
 """
 
+RETURN = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from community import transitions as t
+from community.models import CovenantRevision
+t.review(CovenantRevision.objects.get(pk={pk}), get_user_model().objects.get(username='shenhe_liuxi'),
+         passed=False, opinion='第五条须写明投放时间。', reviewed_on=timezone.localdate())
+"""
+
 
 def _phone_admin(browser, demo_server, username):
     context = browser.new_context(viewport=PHONE, base_url=demo_server, locale="zh-CN")
@@ -111,9 +120,10 @@ def _fits(page) -> None:
     )
     assert not off, f"off screen at 360 px: {off}"
     # The admin's messages fade in: axe reads their colours once they are still.
-    page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming?.()"
-        ".iterations === Infinity)"
+    page.evaluate(
+        """async () => { await Promise.all(document.getAnimations()
+             .filter(a => a.effect?.getTiming?.().iterations !== Infinity)
+             .map(a => a.finished.catch(() => null))); }"""
     )
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
@@ -209,9 +219,13 @@ def test_the_committee_moderates_and_answers_and_the_reviewer_sees_it_beside_art
     screenshot(page, "i17-reviewer-02-note")
     context.close()
 
-    # The committee reads the note beside 第五条 on its revision.
+    # The committee reads the note beside 第五条 once the reviewer has returned the draft (not
+    # while it is under review: community.opinions.visible_notes).
     context, page = _phone_admin(browser, demo_server, "weiyuan_shiqiao")
     page.goto(f"/admin/covenants/revisions/{pk}/")
+    assert NOTE not in page.locator("main").inner_text()
+    _shell(demo_db, RETURN.format(pk=pk))
+    page.reload()
     assert NOTE in page.locator("#article-a5").inner_text()
     _fits(page)
     screenshot(page, "i17-committee-07-note-returned")
