@@ -136,6 +136,26 @@ def demo_server(browser_prerequisites, tmp_path_factory) -> str:
             server.kill()
 
 
+@pytest.fixture
+def demo_db(demo_server, tmp_path_factory) -> str:
+    """The served demo district's SQLite file, for a journey that prepares its data first."""
+    db = max(
+        tmp_path_factory.getbasetemp().glob("demo-server*/db.sqlite3"),
+        key=lambda path: path.stat().st_mtime,
+    )
+    return str(db)
+
+
+def demo_shell(demo_db: str, code: str) -> str:
+    """Run `code` in `manage.py shell` against the served demo database; its output."""
+    env = {"DATABASE_URL": f"sqlite:///{demo_db}", "DEBUG": "true", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    return done.stdout
+
+
 @pytest.fixture(scope="session")
 def browser(browser_prerequisites):
     from playwright.sync_api import sync_playwright

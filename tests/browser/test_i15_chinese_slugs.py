@@ -5,15 +5,13 @@ is Chinese serves its versions and its diff."""
 
 import io
 import re
-import subprocess
-import sys
 from urllib.parse import unquote
 
 import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.browser.conftest import ROOT, signed_in
+from tests.browser.conftest import demo_shell, signed_in
 
 TITLE = "关于春耕化肥补贴发放的公示"
 SUMMARY = "本村春耕化肥补贴按承包面积发放，名单见正文。"
@@ -32,31 +30,19 @@ def _publish(admin) -> None:
     publish.click()
 
 
-def _shell(demo_db: str, code: str) -> None:
-    env = {"DATABASE_URL": f"sqlite:///{demo_db}", "DEBUG": "true", "PATH": "/usr/bin:/bin"}
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        env=env, cwd=ROOT, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-
-
 @pytest.fixture
-def chinese_covenant(demo_server, tmp_path_factory):
+def chinese_covenant(demo_server, demo_db):
     """杏花村's covenant under a Chinese slug for this test (its URLs were never cached by the
     server), renamed back afterwards for the other journeys."""
-    db = max(
-        tmp_path_factory.getbasetemp().glob("demo-server*/db.sqlite3"),
-        key=lambda path: path.stat().st_mtime,
-    )
     rename = (
         "from wagtail.models import Page; "
         "p = Page.objects.get(url_path__endswith='/xinghua/{old}/'); "
         "Page.objects.filter(pk=p.pk).update(slug='{new}', "
         "url_path=p.url_path.replace('/{old}/', '/{new}/'))"
     )
-    _shell(str(db), rename.format(old="covenant", new=COVENANT_SLUG))
+    demo_shell(demo_db, rename.format(old="covenant", new=COVENANT_SLUG))
     yield f"/liuxi/xinghua/{COVENANT_SLUG}/"
-    _shell(str(db), rename.format(old=COVENANT_SLUG, new="covenant"))
+    demo_shell(demo_db, rename.format(old=COVENANT_SLUG, new="covenant"))
 
 
 def test_a_chinese_slug_page_answers_on_every_sub_route(

@@ -6,13 +6,9 @@ reviewer (shenhe_liuxi) opens it, reads the opinion and its answer beside 第五
 note on 第五条, which the committee reads on the revision."""
 
 import re
-import subprocess
-import sys
-
-import pytest
 
 from tests.browser.checks import axe_violations, describe_violations
-from tests.browser.conftest import DEMO_PASSWORD, PHONE, ROOT
+from tests.browser.conftest import DEMO_PASSWORD, PHONE, demo_shell
 
 SLUG = "村规民约"  # the same covenant tests/browser/test_i17_resident.py comments on
 MARK = "【委员会旅程】"
@@ -22,24 +18,6 @@ REDACT = MARK + "二组王小明家门口天天堆垃圾，建议写上不得在
 REDACTED = MARK + "有的人家门口天天堆垃圾，建议写上不得在门前堆放。"
 ANSWER = "采纳：修改稿第五条增加“垃圾桶由保洁员每周清洗一次”。"
 NOTE = "第五条“定时定点”的具体时间，建议由村民会议另行公布，并报镇政府备案。"
-
-
-def _shell(demo_db: str, code: str) -> str:
-    env = {"DATABASE_URL": f"sqlite:///{demo_db}", "DEBUG": "true", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    return done.stdout
-
-
-@pytest.fixture
-def demo_db(demo_server, tmp_path_factory) -> str:
-    db = max(
-        tmp_path_factory.getbasetemp().glob("demo-server*/db.sqlite3"),
-        key=lambda path: path.stat().st_mtime,
-    )
-    return str(db)
 
 
 PREPARE = f"""
@@ -139,7 +117,7 @@ def _open(page, list_url: str, text: str) -> None:
 def test_the_committee_moderates_and_answers_and_the_reviewer_sees_it_beside_article_five(
     browser, demo_server, demo_db, screenshot
 ):
-    pk = int(_shell(demo_db, PREPARE).split()[-1])
+    pk = int(demo_shell(demo_db, PREPARE).split()[-1])
     list_url = f"/admin/covenants/revisions/{pk}/draft-opinions/"
     context, page = _phone_admin(browser, demo_server, "weiyuan_shiqiao")
 
@@ -196,7 +174,7 @@ def test_the_committee_moderates_and_answers_and_the_reviewer_sees_it_beside_art
     screenshot(page, "i17-committee-06-list-after")
     context.close()
 
-    _shell(demo_db, SUBMIT.format(pk=pk))
+    demo_shell(demo_db, SUBMIT.format(pk=pk))
 
     context, page = _phone_admin(browser, demo_server, "shenhe_liuxi")
     page.goto(f"/admin/covenants/revisions/{pk}/review/")
@@ -224,7 +202,7 @@ def test_the_committee_moderates_and_answers_and_the_reviewer_sees_it_beside_art
     context, page = _phone_admin(browser, demo_server, "weiyuan_shiqiao")
     page.goto(f"/admin/covenants/revisions/{pk}/")
     assert NOTE not in page.locator("main").inner_text()
-    _shell(demo_db, RETURN.format(pk=pk))
+    demo_shell(demo_db, RETURN.format(pk=pk))
     page.reload()
     assert NOTE in page.locator("#article-a5").inner_text()
     _fits(page)

@@ -4,42 +4,22 @@ through the model, as the committee's side is another journey) the resident read
 第五条, and later the committee's answer."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from tests.browser.checks import axe_violations, describe_violations
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import demo_shell
 
 SLUG = "村规民约"
 OPINION = "建议写明每天垃圾投放的时间段，方便上班的村民。"
 ANSWER = "采纳：草案第五条增加“每天7时至9时、17时至19时投放”。"
 
 
-def _shell(demo_db: str, code: str) -> str:
-    env = {"DATABASE_URL": f"sqlite:///{demo_db}", "DEBUG": "true", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    return done.stdout
-
-
-@pytest.fixture
-def demo_db(demo_server, tmp_path_factory) -> str:
-    db = max(
-        tmp_path_factory.getbasetemp().glob("demo-server*/db.sqlite3"),
-        key=lambda path: path.stat().st_mtime,
-    )
-    return str(db)
-
-
 @pytest.fixture
 def draft_url(demo_db) -> str:
     """石桥村 (no covenant in the demo) gets one under a Chinese slug, in force, whose revision's
     draft is open for comment (tests/community/opinion_helpers.py)."""
-    _shell(
+    demo_shell(
         demo_db,
         "from django.contrib.auth import get_user_model\n"
         "from community.models import CommunityPage\n"
@@ -55,7 +35,7 @@ def draft_url(demo_db) -> str:
 
 def _moderate(demo_db: str, **changes) -> None:
     assignments = ", ".join(f"{k}={v!r}" for k, v in changes.items())
-    _shell(
+    demo_shell(
         demo_db,
         "from community.models import Opinion\n"
         f"o = Opinion.objects.get(text={OPINION!r})\n"
