@@ -10,7 +10,7 @@ import re
 from tests.browser.checks import axe_violations, describe_violations
 from tests.browser.conftest import DEMO_PASSWORD, PHONE, demo_shell
 
-SLUG = "村规民约"  # the same covenant tests/browser/test_i17_resident.py comments on
+SLUG = "修订村规民约"  # its own covenant: the resident's journey (test_i17_resident.py) has another
 MARK = "【委员会旅程】"
 APPROVE = MARK + "建议第五条写明垃圾桶的清洗由谁负责。"
 REJECT = MARK + "村口的路灯坏了两个月了，什么时候修？"
@@ -41,7 +41,7 @@ for text, article in (({APPROVE!r}, 'a5'), ({REJECT!r}, 'a5'), ({REDACT!r}, 'a6'
 print(window.revision_id)
 """
 
-# Every other published opinion answered (the resident's journey may have left one), the window
+# Every other published opinion answered, the window
 # closed and the draft submitted for review, as the committee's 提请审核 step does.
 SUBMIT = """
 import datetime
