@@ -22,6 +22,7 @@ def _inject_axe(page) -> None:
 
 def axe_violations(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
     """Run axe-core (WCAG 2.x A/AA and best practices) in the page; violations of these impacts."""
+    page.wait_for_load_state("load")  # colours and sizes are the stylesheets', once they are in
     _inject_axe(page)
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in impacts]
@@ -51,23 +52,39 @@ def zoom_text(page, factor: float = 2.0) -> None:
 
 
 def horizontal_overflow(page) -> dict:
-    """The page's scroll width against the viewport, and the elements that stick out of it."""
+    """The page's scroll width against the viewport, and the elements and texts that stick out of
+    it (a text can run past its box, which then stays inside: an unbreakable address)."""
+    # Measured once the stylesheets are in: Chromium 156 lays a page out before its <link>ed CSS
+    # arrives when a script asks, and an unstyled print view's address ran past 360 px.
+    page.wait_for_load_state("load")
     return page.evaluate(
         """() => {
             const width = window.innerWidth;
+            // Content inside a scrolling box (a wide table) may scroll there.
+            const scrolls = el => {
+                for (let p = el; p; p = p.parentElement) {
+                    const s = getComputedStyle(p).overflowX;
+                    if (s === 'auto' || s === 'scroll' || s === 'hidden') return true;
+                }
+                return false;
+            };
             const wide = [...document.querySelectorAll('body *')]
                 .filter(el => {
                     const r = el.getBoundingClientRect();
-                    if (r.width === 0 || r.right <= width + 1) return false;
-                    // Content inside a scrolling box (a wide table) may scroll there.
-                    for (let p = el.parentElement; p; p = p.parentElement) {
-                        const s = getComputedStyle(p).overflowX;
-                        if (s === 'auto' || s === 'scroll' || s === 'hidden') return false;
-                    }
-                    return true;
+                    return r.width > 0 && r.right > width + 1 && !scrolls(el.parentElement);
                 })
                 .slice(0, 5)
                 .map(el => el.outerHTML.slice(0, 120));
+            const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node; (node = texts.nextNode()) && wide.length < 5; ) {
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                const out = [...range.getClientRects()].some(r => r.right > width + 1);
+                if (out && !scrolls(node.parentElement)) {
+                    wide.push(`text in <${node.parentElement.tagName.toLowerCase()} class="`
+                        + `${node.parentElement.className}">: ${node.textContent.slice(0, 80)}`);
+                }
+            }
             return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide};
         }"""
     )

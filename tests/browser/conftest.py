@@ -61,6 +61,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a screenshot of every page it had open (FAILED-<test>-<n>.png),
+    so what a CI run saw can be looked at afterwards (CI keeps var/screenshots/)."""
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.failed and call.when == "call" and browser is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        pages = [page for context in browser.contexts for page in context.pages]
+        for n, page in enumerate(pages, 1):
+            with contextlib.suppress(Exception):  # a page that crashed has nothing to show
+                page.screenshot(
+                    path=str(SCREENSHOTS / f"FAILED-{item.name}-{n}.png"), full_page=True
+                )
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser_prerequisites():
     missing = missing_prerequisites()
