@@ -53,25 +53,29 @@ def zoom_text(page, factor: float = 2.0) -> None:
 
 def horizontal_overflow(page) -> dict:
     """The page's scroll width against the viewport, and the elements and texts that stick out of
-    it (a text can run past its box, which then stays inside: an unbreakable address)."""
+    it (a text can run past its box, which then stays inside: an unbreakable address), whether
+    the page scrolls sideways to them or a box cuts them off."""
     # Measured once the stylesheets are in: Chromium 156 lays a page out before its <link>ed CSS
     # arrives when a script asks, and an unstyled print view's address ran past 360 px.
     page.wait_for_load_state("load")
     return page.evaluate(
         """() => {
             const width = window.innerWidth;
-            // Content inside a scrolling box (a wide table) may scroll there.
+            // Content inside a scrolling box (a wide table) may scroll there; inside a box that
+            // hides its overflow (Wagtail's <main> on a phone) it is cut off, which is reported.
+            // What is not shown (a closed side panel parked off screen) is not.
             const scrolls = el => {
                 for (let p = el; p; p = p.parentElement) {
                     const s = getComputedStyle(p).overflowX;
-                    if (s === 'auto' || s === 'scroll' || s === 'hidden') return true;
+                    if (s === 'auto' || s === 'scroll') return true;
                 }
                 return false;
             };
             const wide = [...document.querySelectorAll('body *')]
                 .filter(el => {
                     const r = el.getBoundingClientRect();
-                    return r.width > 0 && r.right > width + 1 && !scrolls(el.parentElement);
+                    return r.width > 0 && r.right > width + 1 && !scrolls(el.parentElement)
+                        && el.checkVisibility({visibilityProperty: true, opacityProperty: true});
                 })
                 .slice(0, 5)
                 .map(el => el.outerHTML.slice(0, 120));
@@ -80,7 +84,9 @@ def horizontal_overflow(page) -> dict:
                 const range = document.createRange();
                 range.selectNodeContents(node);
                 const out = [...range.getClientRects()].some(r => r.right > width + 1);
-                if (out && !scrolls(node.parentElement)) {
+                const shown = node.parentElement.checkVisibility(
+                    {visibilityProperty: true, opacityProperty: true});
+                if (out && shown && !scrolls(node.parentElement)) {
                     wide.push(`text in <${node.parentElement.tagName.toLowerCase()} class="`
                         + `${node.parentElement.className}">: ${node.textContent.slice(0, 80)}`);
                 }

@@ -218,10 +218,11 @@ def screenshot():
     return take
 
 
-def signed_in(browser, demo_server: str, username: str, height: int = 800):
-    """(context, page) of a staff member signed in to the admin at 1280 px, on the dashboard."""
+def signed_in(browser, demo_server: str, username: str, height: int = 800, width: int = 1280):
+    """(context, page) of a staff member signed in to the admin (1280 px wide unless told), on
+    the dashboard."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": height}, base_url=demo_server, locale="zh-CN"
+        viewport={"width": width, "height": height}, base_url=demo_server, locale="zh-CN"
     )
     context.set_default_timeout(30_000)
     page = context.new_page()
