@@ -118,3 +118,8 @@ def publish_first(menu_items, request, context):
 @hooks.register("insert_global_admin_css")
 def editor_css():
     return format_html('<link rel="stylesheet" href="{}">', static("cms/editor.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def admin_js():
+    return format_html('<script src="{}" defer></script>', static("cms/admin.js"))

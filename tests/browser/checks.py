@@ -20,11 +20,13 @@ def _inject_axe(page) -> None:
     page.add_script_tag(url=AXE_URL)
 
 
-def axe_violations(page, impacts=BLOCKING_IMPACTS) -> list[dict]:
-    """Run axe-core (WCAG 2.x A/AA and best practices) in the page; violations of these impacts."""
+def axe_violations(page, impacts=BLOCKING_IMPACTS, rules: list[str] | None = None) -> list[dict]:
+    """Run axe-core (WCAG 2.x A/AA and best practices, or only `rules`) in the page; violations
+    of these impacts."""
     page.wait_for_load_state("load")  # colours and sizes are the stylesheets', once they are in
     _inject_axe(page)
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    options = {"resultTypes": ["violations"], **({"runOnly": rules} if rules else {})}
+    result = page.evaluate("options => axe.run(document, options)", options)
     return [v for v in result["violations"] if v["impact"] in impacts]
 
 

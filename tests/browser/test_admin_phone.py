@@ -2,11 +2,12 @@
 and the supervision committee's menus, and the pages of a covenant revision's procedure, at
 360 px, show all of their content. Wagtail hides <main>'s sideways overflow on a phone, so a wide
 listing lost its last columns (the audit log's 操作人, the revision timeline's 变动字段) with no way
-to scroll to them; listings now scroll in their own box (cms/static/cms/editor.css)."""
+to scroll to them; listings now scroll in their own box (cms/static/cms/editor.css), which takes
+the keyboard focus (cms/static/cms/admin.js)."""
 
 import pytest
 
-from tests.browser.checks import horizontal_overflow
+from tests.browser.checks import axe_violations, horizontal_overflow
 from tests.browser.conftest import PHONE, demo_shell, signed_in
 from tests.browser.test_i15_admin_chinese import _menu_urls
 
@@ -36,6 +37,7 @@ def test_every_admin_page_of_a_staff_menu_fits_a_phone(
 ):
     context, page = signed_in(browser, demo_server, username, **PHONE)
     cut_off: dict[str, list[str]] = {}
+    unreachable: dict[str, list[str]] = {}
     try:
         paths = ["/admin/", *_menu_urls(page)]
         if username in ("weiyuan_xinghua", "shenhe_liuxi"):
@@ -47,8 +49,14 @@ def test_every_admin_page_of_a_staff_menu_fits_a_phone(
             if found["wide"] or found["scrollWidth"] > found["innerWidth"]:
                 cut_off[path] = found["wide"]
                 screenshot(page, f"admin-phone-cut-{username}-{len(cut_off)}")
+            # A box that scrolls takes the keyboard focus (cms/static/cms/admin.js).
+            for violation in axe_violations(page, rules=["scrollable-region-focusable"]):
+                unreachable.setdefault(path, []).extend(
+                    " ".join(node["target"]) for node in violation["nodes"]
+                )
         assert len(paths) >= 5
         assert not cut_off, {path: wide[:2] for path, wide in cut_off.items()}
+        assert not unreachable, unreachable
         if username == "shenhe_liuxi":
             page.goto("/admin/review/audit/")
             screenshot(page, "admin-phone-audit-log")
