@@ -17,7 +17,7 @@ NOT_SCHEDULED = {
     "db_worker": "the task worker is a service (deployment.md § Background tasks)",
     "quickstart": "sets up and serves the embedded default",
     "seed_demo": "loads the demo district",
-    "sync_roles": "run after a deploy that adds communities (roles.md)",
+    "sync_roles": "run once per release, after migrate (deployment.md)",
 }
 # Commands of installed packages that must be scheduled all the same.
 SCHEDULED_FROM_PACKAGES = {"prune_db_task_results"}
@@ -44,7 +44,7 @@ def test_every_crontab_line_runs_a_command_that_exists_with_arguments_it_accepts
     for name, *args in commands:
         assert name in available, f"{name} is in the crontab but is no command"
         parser = load_command_class(available[name], name).create_parser("manage.py", name)
-        parser.parse_args(args)  # exits (SystemExit) on an argument the command does not take
+        parser.parse_args(args)  # raises CommandError on an argument the command does not take
 
 
 def test_every_command_of_ours_is_scheduled_or_said_not_to_be():

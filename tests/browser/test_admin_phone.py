@@ -25,15 +25,14 @@ for path in (base, base + 'draft-opinions/', base + 'draft-opinions/%d/' % opini
 """
 
 
-@pytest.fixture
-def revision_paths(demo_db) -> list[str]:
+def revision_paths(demo_db: str) -> list[str]:
     out = demo_shell(demo_db, REVISION_PATHS)
     return [line.split()[1] for line in out.splitlines() if line.startswith("PATH ")]
 
 
 @pytest.mark.parametrize("username", USERS)
 def test_every_admin_page_of_a_staff_menu_fits_a_phone(
-    browser, demo_server, revision_paths, username, screenshot
+    browser, demo_server, demo_db, username, screenshot
 ):
     context, page = signed_in(browser, demo_server, username, **PHONE)
     cut_off: dict[str, list[str]] = {}
@@ -41,7 +40,7 @@ def test_every_admin_page_of_a_staff_menu_fits_a_phone(
     try:
         paths = ["/admin/", *_menu_urls(page)]
         if username in ("weiyuan_xinghua", "shenhe_liuxi"):
-            paths += revision_paths
+            paths += revision_paths(demo_db)
         for path in paths:
             response = page.goto(path)
             assert response.status == 200, path
